@@ -1,0 +1,22 @@
+/**
+ * @since 0.1.0
+ */
+export * as Access from "./Access.js"
+export * as Arrival from "./Arrival.js"
+export * as Campaign from "./Campaign.js"
+export * as Deployment from "./Deployment.js"
+export * as Fact from "./Fact.js"
+export * as Household from "./Household.js"
+export * as Ids from "./Ids.js"
+export * as Labels from "./Labels.js"
+export * as Liaison from "./Liaison.js"
+export * as LocalDate from "./LocalDate.js"
+export * as Matter from "./Matter.js"
+export * as Observation from "./Observation.js"
+export * as PersonalData from "./PersonalData.js"
+export * as Place from "./Place.js"
+export * as Problem from "./Problem.js"
+export * as Resident from "./Resident.js"
+export * as Store from "./Store.js"
+export * as TimeZone from "./TimeZone.js"
+export * as Visit from "./Visit.js"

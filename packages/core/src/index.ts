@@ -2,6 +2,7 @@
  * @since 0.1.0
  */
 export * as Access from "./Access.js"
+export * as Accounts from "./Accounts.js"
 export * as Arrival from "./Arrival.js"
 export * as Campaign from "./Campaign.js"
 export * as Deployment from "./Deployment.js"

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Arbitrary, DateTime, Either, FastCheck, Schema } from "effect"
 import { Fact, LocalDate, PersonalData, Resident } from "@minqing/core"
+import { Arbitrary, DateTime, Either, FastCheck, Schema } from "effect"
 
 const decode = Schema.decodeUnknownEither(Fact.Fact)
 

@@ -1,0 +1,300 @@
+/**
+ * The benchmark harness: timing with warm-up, medians and p99, peak memory, ratios against
+ * a baseline, a table, and child processes so each group's peak RSS is its own.
+ *
+ * Figures are printed, never asserted: a missed target is reported, it does not fail the run.
+ */
+import { fork } from "node:child_process"
+import * as os from "node:os"
+import { performance } from "node:perf_hooks"
+import { fileURLToPath } from "node:url"
+
+/** A scale of the ladder in DOMAIN.md §7. */
+export type Size = "S" | "M" | "L"
+
+/** @internal */
+export const SIZES: ReadonlyArray<Size> = ["S", "M", "L"]
+
+/** Options every group receives. */
+export interface RunOptions {
+  /** Seconds instead of minutes: few iterations, short load tests, small workloads. */
+  readonly quick: boolean
+}
+
+/** Summary statistics of samples, in the samples' unit. */
+export interface Stats {
+  readonly n: number
+  readonly median: number
+  readonly p99: number
+  readonly mean: number
+  readonly min: number
+  readonly max: number
+}
+
+/** Nearest-rank percentile of already sorted samples. */
+const percentile = (sorted: ReadonlyArray<number>, p: number): number => {
+  if (sorted.length === 0) return Number.NaN
+  const rank = Math.ceil((p / 100) * sorted.length)
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]
+}
+
+/** Statistics of a list of samples. */
+export const stats = (samples: ReadonlyArray<number>): Stats => {
+  const sorted = [...samples].sort((a, b) => a - b)
+  const n = sorted.length
+  const mid = n === 0 ? Number.NaN : n % 2 === 1 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+  return {
+    n,
+    median: mid,
+    p99: percentile(sorted, 99),
+    mean: n === 0 ? Number.NaN : sorted.reduce((a, b) => a + b, 0) / n,
+    min: sorted[0] ?? Number.NaN,
+    max: sorted[n - 1] ?? Number.NaN
+  }
+}
+
+/** The resident set size now, in MiB. */
+export const rssMiB = (): number => process.memoryUsage.rss() / 1024 / 1024
+
+/** The peak resident set size of this process so far, in MiB (kernel's high-water mark). */
+export const peakRssMiB = (): number => process.resourceUsage().maxRSS / 1024
+
+/** How many times to run a case. */
+export interface Iterations {
+  readonly warmup: number
+  readonly iterations: number
+  /** Stop adding iterations once this many milliseconds were spent measuring (at least `min` run). */
+  readonly budgetMs?: number
+  readonly min?: number
+}
+
+/** Samples of one measured case, with the highest RSS seen between iterations. */
+export interface Measured {
+  readonly samples: ReadonlyArray<number>
+  readonly stats: Stats
+  /** Highest RSS sampled after an iteration, MiB. */
+  readonly rssMiB: number
+}
+
+/**
+ * Times `fn`: `warmup` untimed runs, then up to `iterations` timed ones (milliseconds each),
+ * bounded by `budgetMs`. `setup` runs before every run, outside the timing, and its value is
+ * handed to `fn`.
+ */
+export const measure = async <S = void>(
+  iterations: Iterations,
+  fn: (state: S, i: number) => unknown,
+  setup?: (i: number) => S | Promise<S>
+): Promise<Measured> => {
+  const prepare = async (i: number): Promise<S> => (setup ? await setup(i) : (undefined as S))
+  for (let i = 0; i < iterations.warmup; i++) await fn(await prepare(i), i)
+  const samples: Array<number> = []
+  let rss = rssMiB()
+  const started = performance.now()
+  const min = iterations.min ?? 3
+  for (let i = 0; i < iterations.iterations; i++) {
+    const state = await prepare(iterations.warmup + i)
+    const t0 = performance.now()
+    const out = fn(state, i)
+    if (out instanceof Promise) await out
+    samples.push(performance.now() - t0)
+    rss = Math.max(rss, rssMiB())
+    if (iterations.budgetMs !== undefined && i + 1 >= min && performance.now() - started > iterations.budgetMs) break
+  }
+  return { samples, stats: stats(samples), rssMiB: rss }
+}
+
+/** Iteration counts: full or quick. */
+export const iterationsFor = (quick: boolean, full: Iterations, fast?: Partial<Iterations>): Iterations =>
+  quick ? { warmup: 1, iterations: 5, budgetMs: 1_000, min: 2, ...fast } : full
+
+/** A target of a row and whether this run met it. */
+export interface Target {
+  readonly text: string
+  readonly met: boolean
+  /** By how much it was missed, in words ("1.6× over"), when missed. */
+  readonly miss?: string
+  /** Key into the notes that explain a miss. */
+  readonly key: string
+}
+
+/** A figure: a measured value with its unit. */
+export interface Figure {
+  readonly label: string
+  readonly unit: "ms" | "µs" | "rows/s" | "req/s" | "MiB"
+  readonly median: number
+  readonly p99?: number
+  readonly n?: number
+}
+
+/** One line of the results table. */
+export interface Row {
+  readonly suite: string
+  readonly id: string
+  readonly size: Size
+  readonly ours: Figure
+  readonly baseline?: Figure
+  /** The ratio against the baseline and what it means. */
+  readonly ratio?: { readonly value: number; readonly text: string }
+  /** Highest RSS sampled while the case ran, MiB. */
+  readonly rssMiB?: number
+  /** Peak RSS of the whole process (child) that ran the group, MiB; filled by the runner. */
+  readonly processPeakMiB?: number
+  readonly targets: ReadonlyArray<Target>
+  readonly note?: string
+  /** The group ran this case alone, so the child's peak RSS is this case's own. */
+  readonly isolated?: boolean
+}
+
+/** A row for a case that could not run (a module not there yet, an API missing). */
+export const skipped = (suite: string, id: string, size: Size, why: string): Row => ({
+  suite,
+  id,
+  size,
+  ours: { label: id, unit: "ms", median: Number.NaN },
+  targets: [],
+  note: `not measured: ${why}`
+})
+
+/** `value < limit` as a target. */
+export const below = (key: string, text: string, value: number, limit: number): Target =>
+  value < limit ? { key, text, met: true } : { key, text, met: false, miss: `${fmtRatio(value / limit)} the limit` }
+
+/** `value ≤ limit` as a target. */
+export const atMost = (key: string, text: string, value: number, limit: number): Target =>
+  value <= limit ? { key, text, met: true } : { key, text, met: false, miss: `${fmtRatio(value / limit)} the limit` }
+
+/** `value ≥ limit` as a target. */
+export const atLeast = (key: string, text: string, value: number, limit: number): Target =>
+  value >= limit
+    ? { key, text, met: true }
+    : { key, text, met: false, miss: `reached ${fmtNumber(value)}, ${((1 - value / limit) * 100).toFixed(0)}% short` }
+
+const fmtRatio = (r: number) => `${r.toFixed(2)}×`
+
+/** A number with 3 significant digits, thousands separated. */
+export const fmtNumber = (x: number): string => {
+  if (!Number.isFinite(x)) return "—"
+  const abs = Math.abs(x)
+  if (abs >= 1000) return Math.round(x).toLocaleString("en-US")
+  if (abs >= 100) return x.toFixed(0)
+  if (abs >= 10) return x.toFixed(1)
+  if (abs >= 1) return x.toFixed(2)
+  if (abs >= 0.01) return x.toFixed(3)
+  return x.toPrecision(2)
+}
+
+/** A figure as text: `median (p99 x)` with its unit. */
+export const fmtFigure = (f: Figure | undefined): string => {
+  if (f === undefined) return ""
+  if (!Number.isFinite(f.median)) return "—"
+  const p99 = f.p99 !== undefined && Number.isFinite(f.p99) ? ` · p99 ${fmtNumber(f.p99)}` : ""
+  return `${fmtNumber(f.median)} ${f.unit}${p99}`
+}
+
+/** A time figure from measured samples (ms, or µs when tiny). */
+export const timeFigure = (label: string, m: Measured, withP99 = true): Figure =>
+  m.stats.median < 0.1
+    ? {
+      label,
+      unit: "µs",
+      median: m.stats.median * 1000,
+      ...(withP99 ? { p99: m.stats.p99 * 1000 } : {}),
+      n: m.stats.n
+    }
+    : { label, unit: "ms", median: m.stats.median, ...(withP99 ? { p99: m.stats.p99 } : {}), n: m.stats.n }
+
+/** Median of a figure in milliseconds (time figures only). */
+export const ms = (f: Figure): number => (f.unit === "µs" ? f.median / 1000 : f.median)
+
+const escape = (s: string) => s.replace(/\|/g, "\\|")
+
+/** The results as a Markdown table (also readable in a terminal). */
+export const table = (rows: ReadonlyArray<Row>): string => {
+  const header = ["suite", "case", "size", "Minqing", "baseline", "ratio", "peak RSS", "target", "met"]
+  const lines = rows.map((r) => {
+    const rss = r.processPeakMiB ?? r.rssMiB
+    return [
+      r.suite,
+      r.ours.label,
+      r.size,
+      fmtFigure(r.ours),
+      r.baseline ? `${r.baseline.label}: ${fmtFigure(r.baseline)}` : "",
+      r.ratio ? r.ratio.text : "",
+      rss !== undefined ? `${fmtNumber(rss)} MiB` : "",
+      r.targets.map((t) => t.text).join("; ") || (r.note ?? ""),
+      r.targets.length === 0
+        ? ""
+        : r.targets.every((t) => t.met)
+        ? "yes"
+        : r.targets.map((t) => t.met ? "yes" : "NO").join("; ")
+    ].map(escape)
+  })
+  const all = [header, header.map(() => "---"), ...lines]
+  return all.map((cols) => `| ${cols.join(" | ")} |`).join("\n")
+}
+
+/** The machine the figures come from, read through Node's APIs. */
+export const machine = () => {
+  const cpus = os.cpus()
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? "unknown",
+    memoryGiB: os.totalmem() / 1024 ** 3,
+    node: process.version,
+    v8: process.versions.v8,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes: each group of cases runs in its own process, so its peak RSS is its own
+// and one group's heap or JIT state never colours another's figures.
+
+/** A group of cases run together in one child process. */
+export interface Group {
+  /** Unique name: `suite:size[:part]`. */
+  readonly name: string
+  readonly suite: string
+  readonly size: Size
+  /** Module exporting `groups`, relative to this file. */
+  readonly module: string
+}
+
+interface ChildResult {
+  readonly rows: ReadonlyArray<Row>
+  readonly peakMiB: number
+  readonly error?: string
+}
+
+const childEntry = fileURLToPath(new URL("./child.ts", import.meta.url))
+const tsx = import.meta.resolve("tsx")
+
+/** Runs a group in a child process and returns its rows with the child's peak RSS. */
+export const runGroup = (group: Group, options: RunOptions): Promise<ReadonlyArray<Row>> =>
+  new Promise((resolve) => {
+    const child = fork(childEntry, [group.module, group.name, JSON.stringify(options)], {
+      execArgv: ["--import", tsx, "--expose-gc"],
+      env: { ...process.env, TSX_TSCONFIG_PATH: fileURLToPath(new URL("../../tsconfig.json", import.meta.url)) },
+      stdio: ["ignore", "inherit", "inherit", "ipc"]
+    })
+    let result: ChildResult | undefined
+    child.on("message", (m) => {
+      result = m as ChildResult
+    })
+    child.on("exit", (code, signal) => {
+      if (result === undefined || result.error !== undefined) {
+        const why = result?.error ?? `child exited with ${signal ?? code}`
+        process.stderr.write(`[bench] ${group.name} failed: ${why}\n`)
+        resolve([...(result?.rows ?? []), skipped(group.suite, `${group.name} (failed)`, group.size, why)])
+        return
+      }
+      const peak = result.peakMiB
+      resolve(result.rows.map((r) => (r.isolated ? { ...r, processPeakMiB: peak } : r)))
+    })
+  })
+
+/** Logs progress to stderr, so stdout keeps only the table. */
+export const log = (message: string): void => {
+  process.stderr.write(`[bench] ${message}\n`)
+}

@@ -1,0 +1,133 @@
+/**
+ * `pnpm bench [--quick] [--only rules,coverage,storage,http] [--size S|M|L] [--write]`
+ *
+ * Runs each selected group of cases in its own child process, prints one table with the
+ * figures side by side with their baselines, and with `--write` regenerates BENCHMARKS.md
+ * and results/latest.json from this run.
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { log, machine, type Row, runGroup, type Size, SIZES, table } from "./harness.js"
+import { groups, SUITES } from "./registry.js"
+import { report } from "./report.js"
+
+const usage = `Usage: pnpm bench [options]
+
+  --quick, -q          seconds, not minutes: a CI smoke run (also BENCH_QUICK=1)
+  --only <suites>      comma-separated: ${SUITES.join(",")} (default: all)
+  --size <S|M|L>       the largest size to run; S (default) < M < L. M and L data are
+                       generated once with the scenario builder into bench/.data/
+  --write              regenerate BENCHMARKS.md and bench/results/latest.json from this run
+  --help               this text
+`
+
+interface Args {
+  readonly quick: boolean
+  readonly only: ReadonlyArray<string>
+  readonly size: Size
+  readonly write: boolean
+}
+
+const parse = (argv: ReadonlyArray<string>): Args => {
+  let quick = process.env.BENCH_QUICK === "1" || process.env.BENCH_QUICK === "true"
+  let only: ReadonlyArray<string> = SUITES
+  let size: Size = "S"
+  let write = false
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split("=", 2) as [string, string | undefined]
+    const value = () => inline ?? argv[++i]
+    switch (flag) {
+      case "--":
+        break
+      case "--quick":
+      case "-q":
+        quick = true
+        break
+      case "--only": {
+        const list = (value() ?? "").split(",").map((s) => s.trim()).filter((s) => s.length > 0)
+        const unknown = list.filter((s) => !SUITES.includes(s))
+        if (list.length === 0 || unknown.length > 0) {
+          throw new Error(`--only takes a comma-separated list of ${SUITES.join(", ")}; got ${JSON.stringify(value())}`)
+        }
+        only = list
+        break
+      }
+      case "--size": {
+        const v = (value() ?? "").toUpperCase()
+        if (!SIZES.includes(v as Size)) throw new Error(`--size takes S, M or L; got ${JSON.stringify(v)}`)
+        size = v as Size
+        break
+      }
+      case "--write":
+        write = true
+        break
+      case "--help":
+      case "-h":
+        process.stdout.write(usage)
+        process.exit(0)
+        break
+      default:
+        throw new Error(`unknown option ${JSON.stringify(argv[i])}\n\n${usage}`)
+    }
+  }
+  return { quick, only, size, write }
+}
+
+const commandOf = (args: Args): string =>
+  [
+    "pnpm bench",
+    args.quick ? "--quick" : "",
+    args.only.length !== SUITES.length ? `--only ${args.only.join(",")}` : "",
+    args.size !== "S" ? `--size ${args.size}` : "",
+    args.write ? "--write" : ""
+  ].filter((s) => s.length > 0).join(" ")
+
+const main = async () => {
+  let args: Args
+  try {
+    args = parse(process.argv.slice(2))
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`)
+    process.exit(2)
+  }
+  const maxSize = SIZES.indexOf(args.size)
+  const selected = groups.filter((g) => args.only.includes(g.suite) && SIZES.indexOf(g.size) <= maxSize)
+  const command = commandOf(args)
+  const started = Date.now()
+  log(`${command}: ${selected.length} groups (${selected.map((g) => g.name).join(", ")})`)
+  const rows: Array<Row> = []
+  for (const group of selected) {
+    const t0 = Date.now()
+    log(`${group.name} …`)
+    rows.push(...(await runGroup(group, { quick: args.quick })))
+    log(`${group.name} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+  }
+  const seconds = (Date.now() - started) / 1000
+  const m = machine()
+  process.stdout.write(`\n${table(rows)}\n\n`)
+  process.stdout.write(
+    `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB.toFixed(1)} GiB, Node ${m.node}, ${m.platform}\n`
+  )
+  process.stdout.write(`Command: ${command}   (${seconds.toFixed(0)} s)\n`)
+  if (args.quick) {
+    process.stdout.write("Quick mode: smoke figures on small workloads, not comparable with a full run.\n")
+  }
+  const missed = rows.flatMap((r) =>
+    r.targets.filter((t) => !t.met).map((t) => `${r.suite} ${r.ours.label}: ${t.text}`)
+  )
+  if (missed.length > 0) process.stdout.write(`Targets missed (${missed.length}): ${missed.join("; ")}\n`)
+  if (args.write) {
+    const root = fileURLToPath(new URL("../../", import.meta.url))
+    const results = { command, seconds, machine: m, date: new Date().toISOString(), quick: args.quick, rows }
+    fs.mkdirSync(path.join(root, "bench", "results"), { recursive: true })
+    fs.writeFileSync(path.join(root, "bench", "results", "latest.json"), JSON.stringify(results, null, 2) + "\n")
+    fs.writeFileSync(path.join(root, "BENCHMARKS.md"), report(results))
+    log("wrote BENCHMARKS.md and bench/results/latest.json")
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`)
+  process.exit(1)
+})

@@ -1,4 +1,6 @@
 /**
  * @since 0.1.0
  */
-export {}
+export * as Migrations from "./Migrations.js"
+export * as SqliteAccounts from "./SqliteAccounts.js"
+export * as SqliteStore from "./SqliteStore.js"

@@ -1,0 +1,170 @@
+/**
+ * The database schema as versioned, forward-only migrations, run by `@effect/sql`'s
+ * `Migrator` from a record (no file-system globbing, so the published package carries its
+ * migrations inside it). Applied migrations are listed in `effect_sql_migrations`.
+ *
+ * Never edit a migration that has shipped: add the next one.
+ *
+ * @since 0.1.0
+ */
+import * as Migrator from "@effect/sql/Migrator"
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import * as Effect from "effect/Effect"
+
+const versioned = (table: string, columns: string, indexes: ReadonlyArray<string>) => [
+  `CREATE TABLE ${table} (
+    seq INTEGER PRIMARY KEY REFERENCES audit (seq),
+    id TEXT NOT NULL,
+    ${columns}
+    recorded_at INTEGER NOT NULL,
+    superseded_at INTEGER,
+    data TEXT NOT NULL
+  )`,
+  `CREATE UNIQUE INDEX ${table}_current ON ${table} (id) WHERE superseded_at IS NULL`,
+  `CREATE INDEX ${table}_history ON ${table} (id, recorded_at)`,
+  ...indexes
+]
+
+/**
+ * Version 1: the fact tables, the place closure, the audit trail, accounts and tokens.
+ *
+ * - `audit` — one row per write (`seq` is the global sequence, used as the sync cursor);
+ *   `placements` lists the places each written version sits in (one row; a liaison has one
+ *   per grid), so the audit and the change feed can be read by subtree.
+ * - `places`, `liaisons`, `households`, `residents`, `arrivals`, `matters`, `campaigns` —
+ *   every version of every record (`seq` = its audit row), the current one having
+ *   `superseded_at IS NULL`; a version is the one "as of" an instant `t` when
+ *   `recorded_at < t` and `superseded_at` is null or `>= t`. `data` is the fact encoded
+ *   with its Schema, as JSON; the other columns are indexed copies for scope and lookups.
+ * - `visits` — append-only, keyed by the client's id, with the local date (in the
+ *   deployment's zone) the visit counts for.
+ * - `place_closure` — every (ancestor, descendant) pair of the current place tree, so a
+ *   subtree is one index range.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const m0001_schema: Effect.Effect<void, SqlError, SqlClient.SqlClient> = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const statements = [
+    `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID`,
+    `CREATE TABLE audit (
+      seq INTEGER PRIMARY KEY,
+      at INTEGER NOT NULL,
+      actor_id TEXT NOT NULL,
+      role TEXT NOT NULL,
+      operation TEXT NOT NULL CHECK (operation IN ('create', 'update')),
+      tag TEXT NOT NULL,
+      id TEXT NOT NULL,
+      before_seq INTEGER REFERENCES audit (seq)
+    )`,
+    `CREATE INDEX audit_by_id ON audit (id, seq)`,
+    `CREATE TABLE placements (
+      place_id TEXT NOT NULL,
+      seq INTEGER NOT NULL REFERENCES audit (seq),
+      PRIMARY KEY (place_id, seq)
+    ) WITHOUT ROWID`,
+    `CREATE INDEX placements_by_seq ON placements (seq)`,
+    `CREATE TABLE place_closure (
+      ancestor TEXT NOT NULL,
+      descendant TEXT NOT NULL,
+      depth INTEGER NOT NULL,
+      PRIMARY KEY (ancestor, descendant)
+    ) WITHOUT ROWID`,
+    `CREATE INDEX place_closure_up ON place_closure (descendant, depth)`,
+    ...versioned("places", "parent_id TEXT, level TEXT NOT NULL,", [
+      `CREATE INDEX places_children ON places (parent_id) WHERE superseded_at IS NULL`
+    ]),
+    ...versioned("liaisons", "", []),
+    ...versioned("households", "place_id TEXT NOT NULL, route_position INTEGER NOT NULL,", [
+      `CREATE INDEX households_scope ON households (place_id, id) WHERE superseded_at IS NULL`,
+      `CREATE INDEX households_scope_history ON households (place_id, recorded_at)`
+    ]),
+    ...versioned(
+      "residents",
+      "household_id TEXT NOT NULL, national_id TEXT, name TEXT NOT NULL, birth_date TEXT NOT NULL,",
+      [
+        `CREATE INDEX residents_household ON residents (household_id, id) WHERE superseded_at IS NULL`,
+        `CREATE INDEX residents_household_history ON residents (household_id, recorded_at)`,
+        `CREATE INDEX residents_national_id ON residents (national_id)
+          WHERE superseded_at IS NULL AND national_id IS NOT NULL`,
+        `CREATE INDEX residents_name_birth ON residents (name, birth_date) WHERE superseded_at IS NULL`
+      ]
+    ),
+    ...versioned("arrivals", "household_id TEXT NOT NULL,", [
+      `CREATE INDEX arrivals_household ON arrivals (household_id, id) WHERE superseded_at IS NULL`,
+      `CREATE INDEX arrivals_household_history ON arrivals (household_id, recorded_at)`
+    ]),
+    ...versioned("matters", "household_id TEXT NOT NULL,", [
+      `CREATE INDEX matters_household ON matters (household_id, id) WHERE superseded_at IS NULL`,
+      `CREATE INDEX matters_household_history ON matters (household_id, recorded_at)`
+    ]),
+    ...versioned("campaigns", "place_id TEXT NOT NULL, period_from TEXT NOT NULL, period_to TEXT NOT NULL,", [
+      `CREATE INDEX campaigns_scope ON campaigns (place_id, id) WHERE superseded_at IS NULL`,
+      `CREATE INDEX campaigns_scope_history ON campaigns (place_id, recorded_at)`
+    ]),
+    `CREATE TABLE visits (
+      id TEXT PRIMARY KEY,
+      seq INTEGER NOT NULL UNIQUE REFERENCES audit (seq),
+      household_id TEXT NOT NULL,
+      liaison_id TEXT NOT NULL,
+      at INTEGER NOT NULL,
+      local_date TEXT NOT NULL,
+      recorded_at INTEGER NOT NULL,
+      data TEXT NOT NULL
+    )`,
+    `CREATE INDEX visits_household ON visits (household_id, local_date)`,
+    `CREATE INDEX visits_liaison ON visits (liaison_id, local_date)`,
+    `CREATE TABLE accounts (
+      id TEXT PRIMARY KEY,
+      name TEXT NOT NULL,
+      role TEXT NOT NULL,
+      scope TEXT NOT NULL,
+      liaison_id TEXT,
+      active INTEGER NOT NULL CHECK (active IN (0, 1))
+    )`,
+    `CREATE TABLE tokens (
+      id TEXT PRIMARY KEY,
+      hash TEXT NOT NULL UNIQUE,
+      account_id TEXT NOT NULL REFERENCES accounts (id),
+      issued_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL,
+      revoked_at INTEGER,
+      label TEXT
+    )`,
+    `CREATE INDEX tokens_account ON tokens (account_id)`
+  ]
+  for (const statement of statements) yield* sql.unsafe(statement).raw
+})
+
+/**
+ * Every migration, by `<id>_<name>`.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>> = {
+  "0001_schema": m0001_schema
+}
+
+/**
+ * The highest migration id this version of the package knows.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const latest = 1
+
+/**
+ * Runs the migrations not yet applied, in order, inside the caller's transaction.
+ * Returns the ones it ran.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const run: Effect.Effect<
+  ReadonlyArray<readonly [id: number, name: string]>,
+  Migrator.MigrationError | SqlError,
+  SqlClient.SqlClient
+> = Migrator.make({})({ loader: Migrator.fromRecord(migrations) })

@@ -1,0 +1,863 @@
+/**
+ * The coverage engine: runs metrics (`Metric`) over a scope of the place tree, a period of
+ * local dates and an as-of date, and returns every figure rolled up the tree (the scope,
+ * its villages, their grids…), each with its members: who is counted, who is missing and
+ * why, who is excluded and why.
+ *
+ * The engine is pure. One index of the facts (households in route order, residents by
+ * household, visits by household and local day) is built per report and shared by all its
+ * metrics; the rules engine's tasks are computed once, on first use.
+ *
+ * "As of" a date, a figure only reads facts known then: households, residents and liaisons
+ * active or appointed later, visits after it, doses after it, arrival reports reported after
+ * it, matters opened after it and resolutions after it are ignored. (The store also leaves
+ * out versions recorded after it.)
+ *
+ * @since 0.1.0
+ */
+import * as Clock from "effect/Clock"
+import type * as DateTime from "effect/DateTime"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
+import * as Arrival from "./Arrival.js"
+import type { Campaign } from "./Campaign.js"
+import { Deployment } from "./Deployment.js"
+import type * as Fact from "./Fact.js"
+import type { Household } from "./Household.js"
+import type { HouseholdId, PlaceId, ResidentId } from "./Ids.js"
+import type { Liaison } from "./Liaison.js"
+import * as LocalDate from "./LocalDate.js"
+import type * as Metric from "./Metric.js"
+import * as Place from "./Place.js"
+import type { Resident } from "./Resident.js"
+import * as TimeZone from "./TimeZone.js"
+import type { Visit } from "./Visit.js"
+
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/**
+ * The report could not be computed from the options given (an unknown scope, a period
+ * that ends before it starts, two metrics with one id).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CoverageError extends Schema.TaggedError<CoverageError>()("CoverageError", {
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `Coverage could not be computed: ${this.reason}`
+  }
+}
+
+/**
+ * The counts behind a figure. All of them add up along the tree: a parent's counts are
+ * the sums of its children's (plus members placed on the parent itself).
+ *
+ * - `population`: the initial population (members considered);
+ * - `excluded`: excluded from it, with a reason;
+ * - `denominator`: `population − excluded`;
+ * - `numerator` and `missing` (`denominator − numerator`): proportions only;
+ * - `observed` and `sum`: members with an observation and their total (continuous variables).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Counts {
+  readonly population: number
+  readonly excluded: number
+  readonly denominator: number
+  readonly numerator: number
+  readonly missing: number
+  readonly observed: number
+  readonly sum: number
+}
+
+/**
+ * Statistics of a continuous variable's observations (`undefined` fields when none).
+ * `sd` is the population standard deviation and `cv` is `sd ÷ mean`: the spread between
+ * members (liaisons, say).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Stats {
+  readonly count: number
+  readonly sum: number
+  readonly mean: number | undefined
+  readonly median: number | undefined
+  readonly min: number | undefined
+  readonly max: number | undefined
+  readonly sd: number | undefined
+  readonly cv: number | undefined
+}
+
+/**
+ * A figure for one day of the period.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SeriesPoint {
+  readonly date: LocalDate.LocalDate
+  readonly counts: Counts
+  readonly score: number | undefined
+}
+
+/**
+ * A figure for one stratum (one rule of a compliance figure, say).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StratumFigure {
+  readonly stratum: string
+  readonly counts: Counts
+  readonly score: number | undefined
+  readonly stats: Stats | undefined
+}
+
+/**
+ * A metric's figure for one place: counts, score, statistics, strata, daily series and the
+ * members.
+ *
+ * - proportion: `score` = numerator ÷ denominator (`undefined` when the denominator is 0);
+ * - cohort: `score` = denominator;
+ * - continuous variable: `score` = the metric's aggregate of the observations.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Figure {
+  readonly placeId: PlaceId
+  readonly counts: Counts
+  readonly score: number | undefined
+  readonly stats: Stats | undefined
+  /** Counted members (proportions). */
+  readonly numerator: ReadonlyArray<Metric.Member>
+  /** Members of the denominator not counted, each with the reason (proportions). */
+  readonly missing: ReadonlyArray<Metric.Member>
+  /** Members excluded, each with the reason. */
+  readonly excluded: ReadonlyArray<Metric.Member>
+  /** The population of a cohort or continuous variable (after exclusions). */
+  readonly included: ReadonlyArray<Metric.Member>
+  readonly strata: ReadonlyArray<StratumFigure>
+  readonly series: ReadonlyArray<SeriesPoint>
+}
+
+/**
+ * A place of the report's roll-up.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Node {
+  readonly placeId: PlaceId
+  readonly name: string
+  readonly level: string
+  /** The parent within the report (`undefined` for the scope). */
+  readonly parentId: PlaceId | undefined
+  /** 0 for the scope, 1 for its children… */
+  readonly depth: number
+  readonly children: ReadonlyArray<PlaceId>
+}
+
+/**
+ * One metric's figures, one per place of the report, in the report's place order.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Result {
+  readonly metric: Metric.Metric
+  readonly figures: ReadonlyArray<Figure>
+}
+
+/**
+ * A coverage report: the scope, period, as-of date, the places of the roll-up (scope first,
+ * then depth-first) and one result per metric.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Report {
+  readonly scope: PlaceId
+  readonly period: { readonly from: LocalDate.LocalDate; readonly to: LocalDate.LocalDate }
+  readonly asOf: LocalDate.LocalDate
+  /** The last date the report sees: the period's end, or the as-of date if earlier. */
+  readonly end: LocalDate.LocalDate
+  readonly zone: TimeZone.ZoneName
+  readonly places: ReadonlyArray<Node>
+  readonly results: ReadonlyArray<Result>
+}
+
+/**
+ * Where tasks come from: a list, or a function of the facts (already cut to the as-of
+ * date) and the as-of date, called at most once per report.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TaskSource =
+  | ReadonlyArray<Metric.TaskView>
+  | ((facts: Fact.Facts, asOf: LocalDate.LocalDate) => ReadonlyArray<Metric.TaskView>)
+
+/**
+ * What to compute.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  readonly facts: Fact.Facts
+  readonly metrics: ReadonlyArray<Metric.Metric>
+  /** Any place: the figures are for its subtree, rolled up to it. */
+  readonly scope: PlaceId
+  /** Inclusive local dates. */
+  readonly period: { readonly from: LocalDate.LocalDate; readonly to: LocalDate.LocalDate }
+  /** Default: the period's last day. */
+  readonly asOf?: LocalDate.LocalDate
+  /** Default: `Asia/Shanghai`. */
+  readonly zone?: TimeZone.TimeZone
+  /** How many levels below the scope get their own figure (default: all). */
+  readonly depth?: number
+  /** The tasks compliance and workload read (default: none). */
+  readonly tasks?: TaskSource
+}
+
+// ---------------------------------------------------------------------------
+// Index
+// ---------------------------------------------------------------------------
+
+const EMPTY_VISITS: Metric.HouseholdVisits = { visits: [], days: [] }
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * Facts known on `asOf` (households, residents, liaisons, arrivals, matters, visits), for
+ * a rules engine or anything else that must not see later facts. Doses and resolutions
+ * after `asOf` are kept here; readers cut them by date.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const knownOn = (facts: Fact.Facts, asOf: LocalDate.LocalDate, zone: TimeZone.TimeZone): Fact.Facts => {
+  const endMs = zone.endOf(asOf)
+  return {
+    places: facts.places,
+    liaisons: facts.liaisons.filter((l) => l.appointedFrom <= asOf),
+    households: facts.households.filter((h) => h.activeFrom <= asOf),
+    residents: facts.residents.filter((r) => r.activeFrom <= asOf),
+    visits: facts.visits.filter((v) => v.at.epochMillis < endMs),
+    arrivals: facts.arrivals.filter((a) => a.reportedAt.epochMillis < endMs),
+    matters: facts.matters.filter((m) => m.openedAt.epochMillis < endMs),
+    campaigns: facts.campaigns
+  }
+}
+
+/**
+ * Builds the shared index of a scope's facts as of a date. `compute` builds one per report;
+ * it is exported for tools that run metrics' functions directly.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeIndex = (
+  facts: Fact.Facts,
+  options: {
+    readonly scope: PlaceId
+    readonly period: { readonly from: LocalDate.LocalDate; readonly to: LocalDate.LocalDate }
+    readonly asOf: LocalDate.LocalDate
+    readonly zone: TimeZone.TimeZone
+    readonly tree?: Place.Tree
+  }
+): Metric.Index => {
+  const { asOf, period, scope, zone } = options
+  const tree = options.tree ?? Place.tree(facts.places)
+  const end = LocalDate.min(period.to, asOf)
+  const endDay = LocalDate.toEpochDay(end)
+  const asOfEndMs = zone.endOf(asOf)
+  const scopeIds = new Set(tree.subtree(scope))
+  const inScope = (id: PlaceId) => scopeIds.has(id)
+
+  // Route order: grid, then position on the street, so member lists read like the walk.
+  const households = facts.households
+    .filter((h) => scopeIds.has(h.gridId) && h.activeFrom <= asOf)
+    .sort((a, b) => compareText(a.gridId, b.gridId) || a.routePosition - b.routePosition || compareText(a.id, b.id))
+  const slotOf = new Map<HouseholdId, number>()
+  for (let i = 0; i < households.length; i++) slotOf.set(households[i].id, i)
+
+  const residents: Array<Resident> = []
+  const residentsBySlot: Array<Array<Resident> | undefined> = new Array(households.length)
+  const residentById = new Map<ResidentId, Resident>()
+  for (const r of facts.residents) {
+    if (r.activeFrom > asOf) continue
+    const slot = slotOf.get(r.householdId)
+    if (slot === undefined) continue
+    ;(residentsBySlot[slot] ??= []).push(r)
+    residentById.set(r.id, r)
+  }
+  for (let i = 0; i < households.length; i++) {
+    const list = residentsBySlot[i]
+    if (list === undefined) continue
+    list.sort((a, b) => compareText(a.id, b.id))
+    for (const r of list) residents.push(r)
+  }
+
+  const liaisons = facts.liaisons
+    .filter((l) => l.appointedFrom <= asOf && l.gridIds.some(inScope))
+    .sort((a, b) => compareText(a.id, b.id))
+  const liaisonsByGrid = new Map<PlaceId, Array<Liaison>>()
+  for (const l of liaisons) {
+    for (const g of l.gridIds) {
+      if (!scopeIds.has(g)) continue
+      let list = liaisonsByGrid.get(g)
+      if (list === undefined) liaisonsByGrid.set(g, list = [])
+      list.push(l)
+    }
+  }
+
+  const arrivals = facts.arrivals
+    .filter((a) => slotOf.has(a.householdId) && a.reportedAt.epochMillis < asOfEndMs)
+    .sort((a, b) => compareText(Arrival.arrivalDate(a), Arrival.arrivalDate(b)) || compareText(a.id, b.id))
+  const matters = facts.matters
+    .filter((m) => slotOf.has(m.householdId) && m.openedAt.epochMillis < asOfEndMs)
+    .sort((a, b) => a.openedAt.epochMillis - b.openedAt.epochMillis || compareText(a.id, b.id))
+  const campaigns = facts.campaigns.filter((c) => scopeIds.has(c.scopeId) || tree.isWithin(scope, c.scopeId))
+  const campaignReaches = (c: Campaign, h: Household) => tree.isWithin(h.gridId, c.scopeId)
+
+  const epochDayOf = (instant: DateTime.DateTime): number => {
+    const ms = instant.epochMillis
+    return Math.floor((ms + zone.offsetAt(ms)) / DAY_MS)
+  }
+
+  // Visits are indexed lazily, from the period's start, and further back on demand.
+  let coveredFrom = Number.POSITIVE_INFINITY
+  const bySlot: Array<Metric.HouseholdVisits | undefined> = new Array(households.length)
+  const cover = (fromDay: number) => {
+    if (fromDay >= coveredFrom) return
+    const hi = Math.min(endDay, coveredFrom - 1)
+    if (fromDay <= hi) {
+      const startMs = zone.startOf(LocalDate.fromEpochDay(fromDay))
+      const endMs = zone.endOf(LocalDate.fromEpochDay(hi))
+      const visits: Array<Array<Visit> | undefined> = new Array(households.length)
+      const days: Array<Array<number>> = new Array(households.length)
+      const unsorted = new Uint8Array(households.length)
+      for (const v of facts.visits) {
+        const ms = v.at.epochMillis
+        if (ms < startMs || ms >= endMs) continue
+        const slot = slotOf.get(v.householdId)
+        if (slot === undefined) continue
+        const day = Math.floor((ms + zone.offsetAt(ms)) / DAY_MS)
+        let list = visits[slot]
+        if (list === undefined) {
+          visits[slot] = list = []
+          days[slot] = []
+        } else if (list[list.length - 1].at.epochMillis > ms) unsorted[slot] = 1
+        list.push(v)
+        days[slot].push(day)
+      }
+      for (let slot = 0; slot < households.length; slot++) {
+        const list = visits[slot]
+        if (list === undefined) continue
+        if (unsorted[slot] === 1) {
+          list.sort((a, b) => a.at.epochMillis - b.at.epochMillis || compareText(a.id, b.id))
+          days[slot] = list.map((v) => epochDayOf(v.at))
+        }
+        const before = bySlot[slot]
+        bySlot[slot] = before === undefined
+          ? { visits: list, days: days[slot] }
+          : { visits: list.concat(before.visits), days: days[slot].concat(before.days) }
+      }
+    }
+    coveredFrom = fromDay
+  }
+  const periodFromDay = LocalDate.toEpochDay(period.from)
+  const visitsOf = (id: HouseholdId, from?: LocalDate.LocalDate): Metric.HouseholdVisits => {
+    const slot = slotOf.get(id)
+    if (slot === undefined) return EMPTY_VISITS
+    cover(from === undefined ? periodFromDay : Math.min(periodFromDay, LocalDate.toEpochDay(from)))
+    return bySlot[slot] ?? EMPTY_VISITS
+  }
+
+  const householdSubjects: Array<Metric.Subject | undefined> = new Array(households.length)
+  const householdSubject = (h: Household): Metric.Subject => {
+    const slot = slotOf.get(h.id)
+    if (slot === undefined) {
+      return { kind: "household", id: h.id, name: h.address, householdId: h.id, address: h.address, placeId: h.gridId }
+    }
+    return householdSubjects[slot] ??= {
+      kind: "household",
+      id: h.id,
+      name: h.address,
+      householdId: h.id,
+      address: h.address,
+      placeId: h.gridId
+    }
+  }
+  const residentSubjects = new Map<ResidentId, Metric.Subject>()
+  const residentSubject = (r: Resident): Metric.Subject => {
+    let s = residentSubjects.get(r.id)
+    if (s === undefined) {
+      const slot = slotOf.get(r.householdId)
+      const h = slot === undefined ? undefined : households[slot]
+      s = h === undefined
+        ? { kind: "resident", id: r.id, name: r.name, householdId: r.householdId, placeId: scope }
+        : {
+          kind: "resident",
+          id: r.id,
+          name: r.name,
+          householdId: r.householdId,
+          address: h.address,
+          placeId: h.gridId
+        }
+      residentSubjects.set(r.id, s)
+    }
+    return s
+  }
+  const liaisonSubjects = new Map<string, Metric.Subject | undefined>()
+  const liaisonSubject = (l: Liaison): Metric.Subject | undefined => {
+    if (liaisonSubjects.has(l.id)) return liaisonSubjects.get(l.id)
+    const grid = l.gridIds.find(inScope)
+    const s: Metric.Subject | undefined = grid === undefined
+      ? undefined
+      : { kind: "liaison", id: l.id, name: l.name, placeId: grid }
+    liaisonSubjects.set(l.id, s)
+    return s
+  }
+
+  return {
+    tree,
+    zone,
+    scope,
+    period,
+    asOf,
+    end,
+    inScope,
+    households,
+    household: (id) => {
+      const slot = slotOf.get(id)
+      return slot === undefined ? undefined : households[slot]
+    },
+    residents,
+    resident: (id) => residentById.get(id),
+    residentsOf: (id) => {
+      const slot = slotOf.get(id)
+      return slot === undefined ? [] : residentsBySlot[slot] ?? []
+    },
+    liaisons,
+    liaisonsOf: (gridId) => liaisonsByGrid.get(gridId) ?? [],
+    arrivals,
+    matters,
+    campaigns,
+    campaignReaches,
+    epochDayOf,
+    dateOf: (instant) => LocalDate.fromEpochDay(epochDayOf(instant)),
+    visitsOf,
+    householdSubject,
+    residentSubject,
+    liaisonSubject
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Evaluation
+// ---------------------------------------------------------------------------
+
+interface Tally {
+  readonly population: Float64Array
+  readonly excluded: Float64Array
+  readonly numerator: Float64Array
+  readonly observed: Float64Array
+  readonly sum: Float64Array
+  readonly values: Array<Array<number>> | undefined
+}
+
+const tally = (n: number, withValues: boolean): Tally => ({
+  population: new Float64Array(n),
+  excluded: new Float64Array(n),
+  numerator: new Float64Array(n),
+  observed: new Float64Array(n),
+  sum: new Float64Array(n),
+  values: withValues ? Array.from({ length: n }, () => []) : undefined
+})
+
+const bump = (t: Tally, i: number, status: Metric.Status, value: number | undefined) => {
+  t.population[i]++
+  if (status === "excluded") t.excluded[i]++
+  else if (status === "numerator") t.numerator[i]++
+  if (value !== undefined) {
+    t.observed[i]++
+    t.sum[i] += value
+    t.values![i].push(value)
+  }
+}
+
+const countsOf = (t: Tally, i: number, scoring: Metric.Scoring): Counts => {
+  const population = t.population[i]
+  const excluded = t.excluded[i]
+  const denominator = population - excluded
+  const numerator = t.numerator[i]
+  return {
+    population,
+    excluded,
+    denominator,
+    numerator,
+    missing: scoring === "proportion" ? denominator - numerator : 0,
+    observed: t.observed[i],
+    sum: t.sum[i]
+  }
+}
+
+/**
+ * Statistics of a list of numbers.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const stats = (values: ReadonlyArray<number>): Stats => {
+  const count = values.length
+  if (count === 0) {
+    return {
+      count: 0,
+      sum: 0,
+      mean: undefined,
+      median: undefined,
+      min: undefined,
+      max: undefined,
+      sd: undefined,
+      cv: undefined
+    }
+  }
+  const sorted = [...values].sort((a, b) => a - b)
+  let sum = 0
+  for (const v of sorted) sum += v
+  const mean = sum / count
+  let squares = 0
+  for (const v of sorted) squares += (v - mean) * (v - mean)
+  const sd = Math.sqrt(squares / count)
+  const mid = count >> 1
+  const median = count % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+  return {
+    count,
+    sum,
+    mean,
+    median,
+    min: sorted[0],
+    max: sorted[count - 1],
+    sd,
+    cv: mean === 0 ? undefined : sd / mean
+  }
+}
+
+const scoreOf = (metric: Metric.Metric, counts: Counts, st: Stats | undefined): number | undefined => {
+  switch (metric.scoring) {
+    case "proportion":
+      return counts.denominator > 0 ? counts.numerator / counts.denominator : undefined
+    case "cohort":
+      return counts.denominator
+    case "continuous-variable":
+      return st === undefined ? undefined : st[metric.aggregate]
+  }
+}
+
+const NOT_IN_NUMERATOR: Metric.Reason = { code: "not-in-numerator" }
+
+interface Layout {
+  readonly nodes: ReadonlyArray<Node>
+  readonly parent: Int32Array
+  readonly nodeOf: (placeId: PlaceId) => number
+}
+
+const layout = (tree: Place.Tree, scope: PlaceId, maxDepth: number): Layout => {
+  const nodes: Array<Node> = []
+  const parent: Array<number> = []
+  const index = new Map<PlaceId, number>()
+  const sortKey = (p: Place.Place) => p.code ?? p.id
+  const visit = (place: Place.Place, parentIndex: number, depth: number) => {
+    const i = nodes.length
+    const kids = depth < maxDepth
+      ? [...tree.children(place.id)].sort((a, b) =>
+        sortKey(a).localeCompare(sortKey(b), "en", { numeric: true }) || compareText(a.id, b.id)
+      )
+      : []
+    nodes.push({
+      placeId: place.id,
+      name: place.name,
+      level: place.level,
+      parentId: parentIndex < 0 ? undefined : nodes[parentIndex].placeId,
+      depth,
+      children: kids.map((k) => k.id)
+    })
+    parent.push(parentIndex)
+    index.set(place.id, i)
+    for (const k of kids) visit(k, i, depth + 1)
+  }
+  visit(tree.get(scope)!, -1, 0)
+  // Places below the deepest level shown count for their ancestor that is shown.
+  const nodeOf = (placeId: PlaceId): number => {
+    const direct = index.get(placeId)
+    if (direct !== undefined) return direct
+    for (const a of tree.ancestry(placeId)) {
+      const i = index.get(a)
+      if (i !== undefined) {
+        index.set(placeId, i)
+        return i
+      }
+    }
+    return 0
+  }
+  return { nodes, parent: Int32Array.from(parent), nodeOf }
+}
+
+const evaluate = (
+  metric: Metric.Metric,
+  base: Omit<Metric.Context<unknown>, "parameters" | "period" | "on">,
+  lay: Layout
+): Result => {
+  const def = metric.definition
+  const n = lay.nodes.length
+  const { parent } = lay
+  const scoring = metric.scoring
+  const isCV = scoring === "continuous-variable"
+  const period = base.index.period
+  const end = base.index.end
+  const days = end < period.from ? [] : LocalDate.days({ from: period.from, to: end })
+
+  const total = tally(n, isCV)
+  const lists = {
+    numerator: Array.from({ length: n }, () => [] as Array<Metric.Member>),
+    missing: Array.from({ length: n }, () => [] as Array<Metric.Member>),
+    excluded: Array.from({ length: n }, () => [] as Array<Metric.Member>),
+    included: Array.from({ length: n }, () => [] as Array<Metric.Member>)
+  }
+  const strata = new Map<string, Tally>()
+  const series = metric.series ? days.map(() => tally(n, isCV)) : []
+
+  const run = (ctx: Metric.Context<unknown>, date: LocalDate.LocalDate | undefined, day: Tally | undefined) => {
+    const withMembers = metric.per === "day" || day === undefined
+    for (const s of def.subjects(ctx)) {
+      if (def.initialPopulation !== undefined && !def.initialPopulation(s, ctx)) continue
+      const subject = def.describe(s, ctx)
+      // Strata belong to the period figure; daily count-only runs skip them.
+      const stratum = withMembers ? def.stratum?.(s, ctx) : undefined
+      const exclusion = def.exclusion?.(s, ctx)
+      let status: Metric.Status
+      let why: Metric.Reason | undefined
+      let value: number | undefined
+      if (exclusion !== undefined) {
+        status = "excluded"
+        why = exclusion
+      } else if (scoring === "proportion") {
+        const verdict = def.numerator!(s, ctx)
+        if (verdict === true) {
+          status = "numerator"
+          if (withMembers && def.note !== undefined) why = def.note(s, ctx)
+        } else {
+          status = "missing"
+          why = verdict === false ? NOT_IN_NUMERATOR : verdict
+        }
+      } else {
+        status = "included"
+        if (isCV) value = def.observation!(s, ctx)
+        if (withMembers && def.note !== undefined) why = def.note(s, ctx)
+      }
+      let strat: Tally | undefined
+      if (stratum !== undefined) {
+        strat = strata.get(stratum)
+        if (strat === undefined) strata.set(stratum, strat = tally(n, isCV))
+      }
+      let member: Metric.Member | undefined
+      if (withMembers) {
+        member = { subject, status }
+        if (date !== undefined) (member as { date?: LocalDate.LocalDate }).date = date
+        if (why !== undefined) (member as { reason?: Metric.Reason }).reason = why
+        if (value !== undefined) (member as { value?: number }).value = value
+        if (stratum !== undefined) (member as { stratum?: string }).stratum = stratum
+      }
+      const list = lists[status]
+      for (let i = lay.nodeOf(subject.placeId); i >= 0; i = parent[i]) {
+        if (day !== undefined) bump(day, i, status, value)
+        if (strat !== undefined) bump(strat, i, status, value)
+        if (member !== undefined) {
+          bump(total, i, status, value)
+          list[i].push(member)
+        }
+      }
+    }
+  }
+
+  const ctxFor = (from: LocalDate.LocalDate, to: LocalDate.LocalDate): Metric.Context<unknown> => ({
+    ...base,
+    parameters: metric.parameters,
+    period: { from, to },
+    on: to
+  })
+
+  if (metric.per === "day") {
+    days.forEach((d, k) => run(ctxFor(d, d), d, series[k]))
+  } else {
+    run({ ...ctxFor(period.from, period.to), on: end }, undefined, undefined)
+    if (metric.series) days.forEach((d, k) => run(ctxFor(d, d), undefined, series[k]))
+  }
+
+  const strataKeys = [...strata.keys()].sort(compareText)
+  const figures: Array<Figure> = lay.nodes.map((node, i) => {
+    const st = isCV ? stats(total.values![i]) : undefined
+    const counts = countsOf(total, i, scoring)
+    return {
+      placeId: node.placeId,
+      counts,
+      score: scoreOf(metric, counts, st),
+      stats: st,
+      numerator: lists.numerator[i],
+      missing: lists.missing[i],
+      excluded: lists.excluded[i],
+      included: lists.included[i],
+      strata: strataKeys.map((key) => {
+        const t = strata.get(key)!
+        const sst = isCV ? stats(t.values![i]) : undefined
+        const c = countsOf(t, i, scoring)
+        return { stratum: key, counts: c, score: scoreOf(metric, c, sst), stats: sst }
+      }),
+      series: days.length === 0 || !metric.series ? [] : days.map((date, k) => {
+        const t = series[k]
+        const c = countsOf(t, i, scoring)
+        return { date, counts: c, score: scoreOf(metric, c, isCV ? stats(t.values![i]) : undefined) }
+      })
+    }
+  })
+  return { metric, figures }
+}
+
+/**
+ * Computes a coverage report: every metric for the scope and each place under it.
+ *
+ * @example
+ * ```ts
+ * import { BuiltInMetrics, Coverage, LocalDate } from "@minqing/core"
+ * import { Either } from "effect"
+ *
+ * declare const facts: import("@minqing/core").Fact.Facts
+ *
+ * const report = Either.getOrThrow(Coverage.compute({
+ *   facts,
+ *   metrics: BuiltInMetrics.all(),
+ *   scope: "daiwang" as any,
+ *   period: LocalDate.period("2021-05-01", "2021-05-07")
+ * }))
+ * const screening = Coverage.figure(report, "household-screening", report.scope)
+ * screening?.missing.map((m) => m.subject.name) // the households nobody reached
+ * ```
+ *
+ * @since 0.1.0
+ * @category computation
+ */
+export const compute = (options: Options): Either.Either<Report, CoverageError> => {
+  const { facts, period, scope } = options
+  const zone = options.zone ?? TimeZone.make(TimeZone.DEFAULT_ZONE)
+  const asOf = options.asOf ?? period.to
+  if (period.from > period.to) {
+    return Either.left(
+      new CoverageError({ reason: `the period ends (${period.to}) before it starts (${period.from})` })
+    )
+  }
+  const seen = new Set<string>()
+  for (const m of options.metrics) {
+    if (seen.has(m.id)) {
+      return Either.left(
+        new CoverageError({ reason: `two metrics have the id "${m.id}"; rename one with Metric.rename` })
+      )
+    }
+    seen.add(m.id)
+  }
+  const tree = Place.tree(facts.places)
+  if (tree.get(scope) === undefined) {
+    return Either.left(new CoverageError({ reason: `the scope "${scope}" is not a place of these facts` }))
+  }
+  const index = makeIndex(facts, { scope, period, asOf, zone, tree })
+  const memo = new Map<string, unknown>()
+  let tasks: ReadonlyArray<Metric.TaskView> | undefined
+  const source = options.tasks
+  const base: Omit<Metric.Context<unknown>, "parameters" | "period" | "on"> = {
+    facts,
+    index,
+    scope,
+    asOf,
+    zone,
+    tasks: () =>
+      tasks ??= source === undefined
+        ? []
+        : typeof source === "function"
+        ? source(knownOn(facts, asOf, zone), asOf)
+        : source,
+    memo: <A>(key: string, f: () => A): A => {
+      if (memo.has(key)) return memo.get(key) as A
+      const value = f()
+      memo.set(key, value)
+      return value
+    }
+  }
+  const lay = layout(tree, scope, options.depth ?? Number.POSITIVE_INFINITY)
+  return Either.right({
+    scope,
+    period: { from: period.from, to: period.to },
+    asOf,
+    end: index.end,
+    zone: zone.name,
+    places: lay.nodes,
+    results: options.metrics.map((m) => evaluate(m, base, lay))
+  })
+}
+
+/**
+ * `compute` as an Effect: the zone comes from the `Deployment`, the as-of date defaults to
+ * today (from Effect's `Clock`), and bad options fail with `CoverageError`.
+ *
+ * @since 0.1.0
+ * @category computation
+ */
+export const report = (
+  options: Omit<Options, "zone" | "asOf"> & { readonly asOf?: LocalDate.LocalDate }
+): Effect.Effect<Report, CoverageError, Deployment> =>
+  Effect.gen(function*() {
+    const { zone } = yield* Deployment
+    const asOf = options.asOf ?? zone.dateOf(yield* Clock.currentTimeMillis)
+    return yield* compute({ ...options, zone, asOf })
+  })
+
+/**
+ * A metric's result in a report.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const result = (report: Report, metricId: string): Result | undefined =>
+  report.results.find((r) => r.metric.id === metricId)
+
+/**
+ * A metric's figure for a place of the report.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const figure = (report: Report, metricId: string, placeId: PlaceId): Figure | undefined => {
+  const r = result(report, metricId)
+  if (r === undefined) return undefined
+  const i = report.places.findIndex((p) => p.placeId === placeId)
+  return i < 0 ? undefined : r.figures[i]
+}
+
+/**
+ * The figures of a place's children in the report, in the report's order.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const children = (report: Report, metricId: string, placeId: PlaceId): ReadonlyArray<Figure> => {
+  const r = result(report, metricId)
+  const node = report.places.find((p) => p.placeId === placeId)
+  if (r === undefined || node === undefined) return []
+  return node.children.map((id) => r.figures[report.places.findIndex((p) => p.placeId === id)])
+}

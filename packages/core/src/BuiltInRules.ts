@@ -1,0 +1,420 @@
+/**
+ * The built-in rule pack: the eight rules of the source (Daiwang subdistrict, 2021), every
+ * number a parameter.
+ *
+ * | rule | subject | default | resolved by |
+ * | --- | --- | --- | --- |
+ * | `household-sweep` | each active household | daily | a contacted visit that day |
+ * | `elderly-alone-checkin` | resident aged ≥ 60 living alone | daily, high | a wellbeing observation for that person |
+ * | `vaccination-followup` | present, eligible resident aged ≥ 18, course not complete | every 3 days (window 3 days) | a vaccination check of that person |
+ * | `arrival-first-visit` | arrival report | on arrival day, window + 1 day, high | a health check of the arriving person |
+ * | `arrival-monitoring` | arrival report | daily for 0 / 7 / 14 days after arrival by origin risk (or the report's days) | a health check that day |
+ * | `decoction-distribution` | household in a decoction campaign's scope | daily during the campaign | decoction handed out for that campaign |
+ * | `publicity-leaflet` | household in a leaflet campaign's scope | once per campaign, by its last day | publicity for that campaign |
+ * | `matter-followup` | open matter | within 2 days of opening, then every 3 days; disputes high | a follow-up observation of that matter |
+ *
+ * Household and resident validity dates bound every rule: nothing is due before a record is
+ * active, and an occurrence still open when it stops being active is cancelled.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+import * as Arrival from "./Arrival.js"
+import type { Household } from "./Household.js"
+import * as LocalDate from "./LocalDate.js"
+import * as Recurrence from "./Recurrence.js"
+import type { Resident } from "./Resident.js"
+import * as Rule from "./Rule.js"
+import * as RulePack from "./RulePack.js"
+import * as Task from "./Task.js"
+import type * as TimeZone from "./TimeZone.js"
+
+const householdOf = (facts: { readonly households: ReadonlyArray<Household> }): Household | undefined =>
+  facts.households[0]
+
+const householdRef = (h: Household) => ({ tag: "Household", id: h.id })
+const residentRef = (r: Resident) => ({ tag: "Resident", id: r.id })
+
+const inHousehold = (app: Rule.Applicability, h: Household): Rule.Applicability =>
+  Rule.within(app, h, `household ${h.id}`)
+
+const inResident = (app: Rule.Applicability, r: Resident, h: Household): Rule.Applicability =>
+  inHousehold(Rule.within(app, r, `resident ${r.id}`), h)
+
+/** The date someone born on `birthDate` turns `years` old (29 February birthdays: 1 March). */
+const dateOfAge = (birthDate: LocalDate.LocalDate, years: number): LocalDate.LocalDate => {
+  const year = Number(birthDate.slice(0, 4)) + years
+  const candidate = `${String(year).padStart(4, "0")}${birthDate.slice(4)}`
+  return LocalDate.isValid(candidate) ? (candidate as LocalDate.LocalDate) : LocalDate.make(`${year}-03-01`)
+}
+
+const Days = (min: number, max: number) => Schema.Int.pipe(Schema.between(min, max))
+
+/**
+ * Every active household, on the cadence (default daily), resolved by any contacted visit.
+ *
+ * @since 0.1.0
+ * @category rules
+ */
+export const householdSweep = Rule.make({
+  id: "household-sweep",
+  version: 1,
+  title: { "zh-Hans": "入户排查", "zh-Hant": "入戶排查", en: "Household sweep" },
+  description: "Knock on every active household's door on the cadence; any contacted visit counts.",
+  subject: Rule.household,
+  params: Schema.Struct({ cadence: Recurrence.Pattern, window: Rule.Window, priority: Task.Priority }),
+  defaults: { cadence: Recurrence.patternDaily, window: Rule.sameDay, priority: "normal" },
+  applies: (h) =>
+    inHousehold(
+      Rule.since(h.activeFrom, [`household ${h.id} (${h.address}) is active from ${h.activeFrom}`], [householdRef(h)]),
+      h
+    ),
+  recurrence: (_, { from, params }) => Recurrence.make(params.cadence, from),
+  window: (_, params) => params.window,
+  priority: (_, params) => params.priority,
+  resolvedBy: Rule.contacted
+})
+
+/**
+ * Residents aged `minAge` (60) or more who live alone, daily, high priority; resolved by an
+ * elderly-wellbeing observation for that person.
+ *
+ * @since 0.1.0
+ * @category rules
+ */
+export const elderlyAloneCheckin = Rule.make({
+  id: "elderly-alone-checkin",
+  version: 1,
+  title: { "zh-Hans": "独居老人问候", "zh-Hant": "獨居老人問候", en: "Check-in with elderly living alone" },
+  description: "Ask elderly people living alone whether they need help.",
+  subject: Rule.resident,
+  params: Schema.Struct({
+    minAge: Days(0, 150),
+    cadence: Recurrence.Pattern,
+    window: Rule.Window,
+    priority: Task.Priority
+  }),
+  defaults: { minAge: 60, cadence: Recurrence.patternDaily, window: Rule.sameDay, priority: "high" },
+  applies: (r, { facts, params }) => {
+    const h = householdOf(facts)
+    if (h === undefined || !r.livesAlone) return undefined
+    const aged = dateOfAge(r.birthDate, params.minAge)
+    return inResident(
+      Rule.since(aged, [
+        `${r.name} (${r.id}) lives alone`,
+        `aged ${params.minAge} or more from ${aged} (born ${r.birthDate})`
+      ], [residentRef(r)]),
+      r,
+      h
+    )
+  },
+  recurrence: (_, { from, params }) => Recurrence.make(params.cadence, from),
+  window: (_, params) => params.window,
+  priority: (_, params) => params.priority,
+  resolvedBy: Rule.observation("elderly-wellbeing", (o, r: Resident) => o.residentId === r.id)
+})
+
+/**
+ * The date a resident's primary course is complete, given doses needed per product (the
+ * first dose's product decides), or `undefined`.
+ */
+const courseCompleteOn = (
+  r: Resident,
+  dosesNeeded: { readonly [product: string]: number },
+  fallback: number
+): { readonly date: LocalDate.LocalDate; readonly needed: number } | undefined => {
+  if (r.doses.length === 0) return undefined
+  const doses = [...r.doses].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+  const needed = dosesNeeded[doses[0].product] ?? fallback
+  return doses.length >= needed ? { date: doses[needed - 1].date, needed } : undefined
+}
+
+/**
+ * Present, eligible residents of the target age (18+) whose primary course is not complete,
+ * every 3 days until complete or contraindicated; resolved by a vaccination check of that
+ * person. Doses needed per product are a parameter.
+ *
+ * @since 0.1.0
+ * @category rules
+ */
+export const vaccinationFollowup = Rule.make({
+  id: "vaccination-followup",
+  version: 1,
+  title: { "zh-Hans": "疫苗接种动员", "zh-Hant": "疫苗接種動員", en: "Vaccination follow-up" },
+  description: "Check the vaccination status of eligible people and explain the policy until their course is complete.",
+  subject: Rule.resident,
+  params: Schema.Struct({
+    minAge: Days(0, 150),
+    everyDays: Days(1, 366),
+    window: Rule.Window,
+    dosesNeeded: Schema.Record({ key: Schema.String, value: Days(1, 10) }),
+    defaultDosesNeeded: Days(1, 10),
+    priority: Task.Priority
+  }),
+  defaults: {
+    minAge: 18,
+    everyDays: 3,
+    window: { before: 0, after: 2 },
+    dosesNeeded: { "sinovac-coronavac": 2, "sinopharm-bibp": 2, "cansino-ad5": 1 },
+    defaultDosesNeeded: 2,
+    priority: "normal"
+  },
+  applies: (r, { facts, params }) => {
+    const h = householdOf(facts)
+    if (h === undefined || r.presence !== "present") return undefined
+    const e = r.eligibility
+    let eligibleFrom: LocalDate.LocalDate = LocalDate.MIN
+    let eligibility = "eligible"
+    if (e._tag === "temporarily-contraindicated") {
+      if (e.until === undefined) return undefined
+      eligibleFrom = LocalDate.addDays(e.until, 1)
+      eligibility = `eligible again from ${eligibleFrom} (temporary contraindication until ${e.until})`
+    } else if (e._tag === "permanently-contraindicated") {
+      return undefined
+    }
+    const aged = dateOfAge(r.birthDate, params.minAge)
+    const course = courseCompleteOn(r, params.dosesNeeded, params.defaultDosesNeeded)
+    const app = inResident(
+      Rule.since(LocalDate.max(aged, eligibleFrom), [
+        `${r.name} (${r.id}) is present and ${eligibility}`,
+        `aged ${params.minAge} or more from ${aged} (born ${r.birthDate})`,
+        `${r.doses.length} dose(s) recorded`
+      ], [residentRef(r)]),
+      r,
+      h
+    )
+    return course === undefined
+      ? app
+      : Rule.endingOn(
+        app,
+        LocalDate.addDays(course.date, -1),
+        `primary course complete on ${course.date} (${course.needed} doses)`
+      )
+  },
+  recurrence: (_, { from, params }) => Recurrence.every(params.everyDays, from),
+  window: (_, params) => params.window,
+  priority: (_, params) => params.priority,
+  resolvedBy: Rule.observation("vaccination-check", (o, r: Resident) => o.residentId === r.id)
+})
+
+const arrivalCheck = Rule.observation(
+  "health-check",
+  (o, a: Arrival.ArrivalReport) =>
+    o.arrivalId === a.id || (a.person._tag === "KnownResident" && o.residentId === a.person.residentId)
+)
+
+const personOf = (a: Arrival.ArrivalReport): string =>
+  a.person._tag === "KnownResident" ? `resident ${a.person.residentId}` : a.person.name
+
+const arrivalApplies = (
+  a: Arrival.ArrivalReport,
+  from: LocalDate.LocalDate,
+  h: Household,
+  zone: TimeZone.TimeZone,
+  because: ReadonlyArray<string>
+): Rule.Applicability => {
+  const day = Arrival.arrivalDate(a)
+  const reported = zone.dateOf(a.reportedAt.epochMillis)
+  const app = inHousehold(
+    Rule.since(from, [
+      `${personOf(a)} arriving from ${a.origin} (${a.originRisk} risk) on ${day}${
+        a.actualArrival === undefined ? " (expected)" : ""
+      }, reported on ${reported}${reported < day ? " in advance" : ""}`,
+      ...because
+    ], [{ tag: "ArrivalReport", id: a.id }]),
+    h
+  )
+  return a.status === "cancelled" ? Rule.cancel(app, `arrival report ${a.id} was cancelled`) : app
+}
+
+/**
+ * An arrival report: a visit on the arrival day (window: the next day too), high priority;
+ * resolved by a health check of the arriving person (by arrival or resident id).
+ *
+ * @since 0.1.0
+ * @category rules
+ */
+export const arrivalFirstVisit = Rule.make({
+  id: "arrival-first-visit",
+  version: 1,
+  title: { "zh-Hans": "来（返）人员首访", "zh-Hant": "來（返）人員首訪", en: "First visit to an arrival" },
+  description: "Screen a person arriving or returning from elsewhere on the day they arrive.",
+  subject: Rule.arrival,
+  params: Schema.Struct({ window: Rule.Window, priority: Task.Priority }),
+  defaults: { window: { before: 0, after: 1 }, priority: "high" },
+  applies: (a, { facts, zone }) => {
+    const h = householdOf(facts)
+    return h === undefined ? undefined : arrivalApplies(a, Arrival.arrivalDate(a), h, zone, [])
+  },
+  recurrence: (a) => Recurrence.once(Arrival.arrivalDate(a)),
+  window: (_, params) => params.window,
+  priority: (_, params) => params.priority,
+  resolvedBy: arrivalCheck
+})
+
+/**
+ * An arrival report: a health check every day for the monitoring days after arrival (the
+ * report's `monitoringDays`, else by origin risk: low 0, medium 7, high 14).
+ *
+ * @since 0.1.0
+ * @category rules
+ */
+export const arrivalMonitoring = Rule.make({
+  id: "arrival-monitoring",
+  version: 1,
+  title: { "zh-Hans": "来（返）人员健康监测", "zh-Hant": "來（返）人員健康監測", en: "Arrival health monitoring" },
+  description: "Check the health of an arrival every day of the monitoring period after arrival.",
+  subject: Rule.arrival,
+  params: Schema.Struct({
+    days: Schema.Struct({ low: Days(0, 60), medium: Days(0, 60), high: Days(0, 60) }),
+    window: Rule.Window,
+    priority: Task.Priority
+  }),
+  defaults: { days: { low: 0, medium: 7, high: 14 }, window: Rule.sameDay, priority: "normal" },
+  applies: (a, { facts, params, zone }) => {
+    const h = householdOf(facts)
+    const days = a.monitoringDays ?? params.days[a.originRisk]
+    if (h === undefined || days === 0) return undefined
+    const start = LocalDate.addDays(Arrival.arrivalDate(a), 1)
+    return arrivalApplies(a, start, h, zone, [
+      a.monitoringDays === undefined
+        ? `${days} monitoring days for ${a.originRisk} risk origins`
+        : `the report sets ${days} monitoring days`
+    ])
+  },
+  recurrence: (a, { params }) =>
+    Recurrence.times(
+      Recurrence.daily(LocalDate.addDays(Arrival.arrivalDate(a), 1)),
+      a.monitoringDays ?? params.days[a.originRisk]
+    ),
+  window: (_, params) => params.window,
+  priority: (_, params) => params.priority,
+  resolvedBy: arrivalCheck
+})
+
+const campaignApplies = (s: Rule.CampaignHousehold): Rule.Applicability =>
+  inHousehold(
+    Rule.during(s.campaign.period, [
+      `campaign "${s.campaign.name}" (${s.campaign.id}) runs ${s.campaign.period.from}..${s.campaign.period.to}`,
+      `household ${s.household.id} is in grid ${s.household.gridId}, inside the campaign's scope ${s.campaign.scopeId}`
+    ], [{ tag: "Campaign", id: s.campaign.id }, householdRef(s.household)]),
+    s.household
+  )
+
+/**
+ * Each active household inside a decoction campaign's scope, daily during the campaign;
+ * resolved by decoction handed out for that campaign.
+ *
+ * @since 0.1.0
+ * @category rules
+ */
+export const decoctionDistribution = Rule.make({
+  id: "decoction-distribution",
+  version: 1,
+  title: { "zh-Hans": "中药预防汤剂发放", "zh-Hant": "中藥預防湯劑發放", en: "Decoction distribution" },
+  description: "Hand out the preventive herbal decoction to every household on the cadence during the campaign.",
+  subject: Rule.campaignHousehold("decoction"),
+  params: Schema.Struct({ cadence: Recurrence.Pattern, window: Rule.Window, priority: Task.Priority }),
+  defaults: { cadence: Recurrence.patternDaily, window: Rule.sameDay, priority: "normal" },
+  applies: campaignApplies,
+  recurrence: (s, { params }) => Recurrence.make(params.cadence, s.campaign.period.from),
+  window: (_, params) => params.window,
+  priority: (_, params) => params.priority,
+  resolvedBy: Rule.observation("decoction", (o, s: Rule.CampaignHousehold) => o.campaignId === s.campaign.id)
+})
+
+/**
+ * Each active household inside a leaflet campaign's scope, once per campaign: due on the
+ * campaign's last day (or `daysToDeliver` days into it), the window from its first day;
+ * resolved by publicity delivered for that campaign.
+ *
+ * @since 0.1.0
+ * @category rules
+ */
+export const publicityLeaflet = Rule.make({
+  id: "publicity-leaflet",
+  version: 1,
+  title: { "zh-Hans": "入户宣传", "zh-Hant": "入戶宣傳", en: "Publicity leaflet" },
+  description: "Hand every household the campaign's leaflet and explain it, once per campaign.",
+  subject: Rule.campaignHousehold("leaflet"),
+  params: Schema.Struct({ daysToDeliver: Schema.NullOr(Days(1, 366)), priority: Task.Priority }),
+  defaults: { daysToDeliver: null, priority: "normal" },
+  applies: campaignApplies,
+  recurrence: (s, { params }) => {
+    const last = s.campaign.period.to
+    const due = params.daysToDeliver === null
+      ? last
+      : LocalDate.min(last, LocalDate.addDays(s.campaign.period.from, params.daysToDeliver - 1))
+    return Recurrence.once(due)
+  },
+  window: (s, params) => ({
+    before: params.daysToDeliver === null
+      ? LocalDate.diffDays(s.campaign.period.from, s.campaign.period.to)
+      : params.daysToDeliver - 1,
+    after: 0
+  }),
+  priority: (_, params) => params.priority,
+  resolvedBy: Rule.observation("publicity", (o, s: Rule.CampaignHousehold) => o.campaignId === s.campaign.id)
+})
+
+/**
+ * Each matter until it is resolved: a follow-up within `firstWithinDays` (2) of opening, then
+ * every `everyDays` (3); disputes (the `highPriority` categories) are high priority; resolved
+ * by a `matter` observation of it.
+ *
+ * @since 0.1.0
+ * @category rules
+ */
+export const matterFollowup = Rule.make({
+  id: "matter-followup",
+  version: 1,
+  title: { "zh-Hans": "民情事项跟进", "zh-Hant": "民情事項跟進", en: "Matter follow-up" },
+  description: "Follow a resident's matter up until it is resolved.",
+  subject: Rule.matter,
+  params: Schema.Struct({
+    firstWithinDays: Days(0, 60),
+    everyDays: Days(1, 60),
+    highPriority: Schema.Array(Schema.String),
+    priority: Task.Priority
+  }),
+  defaults: { firstWithinDays: 2, everyDays: 3, highPriority: ["dispute"], priority: "normal" },
+  applies: (m, { facts, zone }) => {
+    const h = householdOf(facts)
+    if (h === undefined) return undefined
+    const opened = zone.dateOf(m.openedAt.epochMillis)
+    const app = inHousehold(
+      Rule.since(opened, [`${m.category} matter ${m.id} opened on ${opened}: ${m.summary}`, `status: ${m.status}`], [{
+        tag: "Matter",
+        id: m.id
+      }]),
+      h
+    )
+    if (m.resolution === undefined) return app
+    const resolved = zone.dateOf(m.resolution.at.epochMillis)
+    return Rule.endingOn(app, LocalDate.addDays(resolved, -1), `matter resolved on ${resolved}`)
+  },
+  recurrence: (m, { params, zone }) =>
+    Recurrence.every(params.everyDays, LocalDate.addDays(zone.dateOf(m.openedAt.epochMillis), params.firstWithinDays)),
+  window: (_, params) => ({ before: Math.max(params.firstWithinDays, params.everyDays - 1), after: 0 }),
+  priority: (m, params) => (params.highPriority.includes(m.category) ? "high" : params.priority),
+  resolvedBy: Rule.observation("matter", (o, m: { readonly id: string }) => o.matterId === m.id)
+})
+
+/**
+ * The built-in pack, in this order: household sweep, elderly check-in, vaccination follow-up,
+ * arrival first visit, arrival monitoring, decoction distribution, publicity leaflet, matter
+ * follow-up.
+ *
+ * @since 0.1.0
+ * @category packs
+ */
+export const pack: RulePack.RulePack = RulePack.make("built-in", [
+  householdSweep,
+  elderlyAloneCheckin,
+  vaccinationFollowup,
+  arrivalFirstVisit,
+  arrivalMonitoring,
+  decoctionDistribution,
+  publicityLeaflet,
+  matterFollowup
+])

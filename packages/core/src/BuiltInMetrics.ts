@@ -129,7 +129,10 @@ export const householdScreening: Metric.Metric<undefined> = Metric.make<Househol
 export const VaccinationParameters = Schema.Struct({
   minAge: Schema.Int.pipe(Schema.between(0, 130)),
   maxAge: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 130)), { exact: true }),
-  primaryDoses: Schema.Record({ key: Resident.Product, value: Schema.Int.pipe(Schema.between(1, 10)) }),
+  primaryDoses: Schema.Record({
+    key: Schema.String.pipe(Schema.pattern(/^[a-z0-9][a-z0-9-]{0,39}$/)),
+    value: Schema.Int.pipe(Schema.between(1, 10))
+  }),
   defaultPrimaryDoses: Schema.Int.pipe(Schema.between(1, 10))
 }).annotations({ identifier: "VaccinationParameters" })
 

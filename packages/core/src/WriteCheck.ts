@@ -477,11 +477,27 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
     const overlay = emptyOverlay()
     const lastIndex = new Map<string, number>()
     for (const d of decoded) lastIndex.set(`${d.fact._tag}\u0000${d.fact.id}`, d.index)
+    const decodedAt = new Map<number, Decoded>()
+    for (const d of decoded) decodedAt.set(d.index, d)
     const finalOf = <T extends Fact.Tag>(tag: T, id: string): Fact.Of<T> | undefined => {
       const i = lastIndex.get(`${tag}\u0000${id}`)
-      if (i === undefined) return undefined
-      return decoded.find((d) => d.index === i)!.fact as Fact.Of<T>
+      return i === undefined ? undefined : decodedAt.get(i)!.fact as Fact.Of<T>
     }
+    const group = <A>(xs: Iterable<A>, key: (a: A) => string | undefined): Map<string, Array<A>> => {
+      const out = new Map<string, Array<A>>()
+      for (const x of xs) {
+        const k = key(x)
+        if (k === undefined) continue
+        let list = out.get(k)
+        if (!list) out.set(k, list = [])
+        list.push(x)
+      }
+      return out
+    }
+    const batchByNationalId = group(decoded, (d) => d.fact._tag === "Resident" ? d.fact.nationalId : undefined)
+    const holdersByNationalId = group(holders, (r) => r.nationalId)
+    const namesakesByKey = group(namesakes, nameKey)
+    const overlayByName = new Map<string, Map<string, Resident>>()
     const stored = <T extends Fact.Tag>(tag: T, id: string): Fact.Of<T> | undefined =>
       (known[tag] as Map<string, Fact.Of<T> | null>).get(id) ?? undefined
     const current = <T extends Fact.Tag>(tag: T, id: string): Fact.Of<T> | undefined =>
@@ -489,13 +505,17 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
     const exists = (tag: Fact.Tag, id: string) => current(tag, id) !== undefined || loose.has(`${tag}\u0000${id}`)
 
     const placeOf = (id: PlaceId) => current("Place", id)
+    const ancestryCache = new Map<PlaceId, Array<PlaceId>>()
     const ancestry = (id: PlaceId): Array<PlaceId> => {
+      const cached = ancestryCache.get(id)
+      if (cached !== undefined) return cached
       const out: Array<PlaceId> = []
       const seen = new Set<PlaceId>()
       for (let p = placeOf(id); p !== undefined && !seen.has(p.id); p = p.parentId ? placeOf(p.parentId) : undefined) {
         seen.add(p.id)
         out.push(p.id)
       }
+      ancestryCache.set(id, out)
       return out
     }
     const inScope = (id: PlaceId) => {
@@ -670,11 +690,10 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
             const latest = finalOf("Resident", r.id) ?? r
             return latest.nationalId === f.nationalId
           }
-          const inBatch = decoded.find((o) =>
-            o.index < index && o.fact._tag === "Resident" && o.fact.id !== f.id &&
-            o.fact.nationalId === f.nationalId && stillHolds(o.fact)
+          const inBatch = (batchByNationalId.get(f.nationalId) ?? []).find((o) =>
+            o.index < index && o.fact.id !== f.id && stillHolds(o.fact as Resident)
           )
-          const inStore = holders.find((r) => r.id !== f.id && r.nationalId === f.nationalId && stillHolds(r))
+          const inStore = (holdersByNationalId.get(f.nationalId) ?? []).find((r) => r.id !== f.id && stillHolds(r))
           const holder = inBatch?.fact as Resident | undefined ?? inStore
           if (holder !== undefined) {
             add(
@@ -702,8 +721,8 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
             if (village === undefined || villageOfResident(latest) !== village) return
             candidates.push(r.id)
           }
-          for (const o of overlay.Resident.values()) consider(o.fact)
-          for (const r of namesakes) consider(r)
+          for (const r of overlayByName.get(nameKey(f))?.values() ?? []) consider(r)
+          for (const r of namesakesByKey.get(nameKey(f)) ?? []) consider(r)
           if (candidates.length > 0) {
             candidates.sort()
             flags.push(
@@ -733,6 +752,14 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
         anchors,
         flags
       })
+      if (f._tag === "Place") ancestryCache.clear()
+      if (f._tag === "Resident") {
+        const old = overlay.Resident.get(f.id)?.fact
+        if (old !== undefined) overlayByName.get(nameKey(old))?.delete(old.id)
+        let same = overlayByName.get(nameKey(f))
+        if (!same) overlayByName.set(nameKey(f), same = new Map())
+        same.set(f.id, f)
+      }
       ;(overlay[tag] as Map<string, { readonly fact: Fact.Fact; readonly index: number }>).set(f.id, {
         fact: f,
         index

@@ -1,1 +1,4 @@
+export * as Assertions from "./Assertions.js"
+export * as StoreFixture from "./StoreFixture.js"
+export * as StoreSuite from "./StoreSuite.js"
 export {}

@@ -21,7 +21,7 @@ import * as Access from "./Access.js"
 import type { Settings } from "./Deployment.js"
 import * as Fact from "./Fact.js"
 import type { Household } from "./Household.js"
-import type { PlaceId } from "./Ids.js"
+import type { PlaceId, ResidentId } from "./Ids.js"
 import * as LocalDate from "./LocalDate.js"
 import { maskNationalId } from "./PersonalData.js"
 import * as Place from "./Place.js"
@@ -711,7 +711,7 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
         if (status === "created" || status === "updated") {
           const village = villageOfResident(f)
           const seen = new Set<string>()
-          const candidates: Array<string> = []
+          const candidates: Array<ResidentId> = []
           const consider = (r: Resident) => {
             if (r.id === f.id || seen.has(r.id)) return
             seen.add(r.id)
@@ -728,7 +728,7 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
             flags.push(
               new LikelyDuplicate({
                 residentId: f.id,
-                candidates: candidates as any,
+                candidates,
                 message: `${f.name}, born ${f.birthDate}, may be the same person as ${
                   candidates.map((c) => `"${c}"`).join(", ")
                 } in the same village: review, and merge them if so`

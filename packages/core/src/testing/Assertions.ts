@@ -41,7 +41,7 @@ export const show = (value: unknown): string => {
 }
 
 const normalise = (value: unknown): unknown => {
-  if (value !== null && typeof value === "object" && typeof (value as any).toJSON === "function") {
+  if (value !== null && typeof value === "object" && typeof (value as { toJSON?: unknown }).toJSON === "function") {
     const json = (value as { toJSON: () => unknown }).toJSON()
     if (json !== value) return normalise(json)
   }

@@ -411,7 +411,8 @@ const evaluatePart = (engine: EngineImpl, part: Part): ReadonlyArray<Task> => {
       if (spanUntil < spanFrom) continue
       const window = rule.window(subject, params)
       const lo = Math.max(fromDay - window.after, spanFrom)
-      const hi = Math.min(toDay + window.before, spanUntil)
+      // An occurrence exists when its window opened while the rule applied.
+      const hi = Math.min(toDay, spanUntil) + window.before
       if (lo > hi) continue
       const recurrence = rule.recurrence(subject, { ...context, from: app.from, until: app.until })
       const dues = Recurrence.days(recurrence, lo, hi)

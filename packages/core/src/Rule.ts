@@ -210,8 +210,9 @@ export const campaignHousehold = (campaignKind: Campaign["kind"]): Subject<Campa
  *
  * - `from`: the first day it applies; occurrences before it do not exist.
  * - `until`: the last day it applies, when a dated fact ends it (a household moving out, a
- *   resident vaccinated, a matter resolved). An occurrence due by then whose window runs past
- *   it and is still unresolved becomes `cancelled` once the day has passed.
+ *   resident vaccinated, a matter resolved). Occurrences whose window would open after it do
+ *   not exist; one whose window opened by then, runs past it and is still unresolved becomes
+ *   `cancelled` once the day has passed.
  * - `cancelled`: the subject stopped applying on an unknown date (an arrival report was
  *   cancelled): every unresolved occurrence is `cancelled`. Use it for bounded schedules.
  * - `because`: the facts that made it apply, in words; `facts`: the same by reference.

@@ -31,7 +31,8 @@ const versioned = (table: string, columns: string, indexes: ReadonlyArray<string
  *
  * - `audit` — one row per write (`seq` is the global sequence, used as the sync cursor);
  *   `placements` lists the places each written version sits in (one row; a liaison has one
- *   per grid), so the audit and the change feed can be read by subtree.
+ *   per grid), so the audit and the change feed can be read by subtree; `relocations` adds
+ *   the new grid of the versions recorded at a household that moved (they follow it).
  * - `places`, `liaisons`, `households`, `residents`, `arrivals`, `matters`, `campaigns` —
  *   every version of every record (`seq` = its audit row), the current one having
  *   `superseded_at IS NULL`; a version is the one "as of" an instant `t` when
@@ -66,6 +67,11 @@ export const m0001_schema: Effect.Effect<void, SqlError, SqlClient.SqlClient> = 
       PRIMARY KEY (place_id, seq)
     ) WITHOUT ROWID`,
     `CREATE INDEX placements_by_seq ON placements (seq)`,
+    `CREATE TABLE relocations (
+      place_id TEXT NOT NULL,
+      seq INTEGER NOT NULL REFERENCES audit (seq),
+      PRIMARY KEY (place_id, seq)
+    ) WITHOUT ROWID`,
     `CREATE TABLE place_closure (
       ancestor TEXT NOT NULL,
       descendant TEXT NOT NULL,

@@ -123,7 +123,11 @@ export const make = (
     })
     const saveToken = SqlSchema.void({
       Request: TokenFromRow,
-      execute: (row) => sql`INSERT INTO tokens ${sql.insert(row)}`
+      execute: (row) =>
+        sql`INSERT INTO tokens ${sql.insert(row)}
+          ON CONFLICT (id) DO UPDATE SET hash = excluded.hash, account_id = excluded.account_id,
+          issued_at = excluded.issued_at, expires_at = excluded.expires_at, revoked_at = excluded.revoked_at,
+          label = excluded.label`
     })
     const findToken = SqlSchema.findOne({
       Request: Schema.String,

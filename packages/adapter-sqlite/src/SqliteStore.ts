@@ -371,28 +371,48 @@ export const make = (
       changeOptions: { readonly limit?: number; readonly scope?: Ids.PlaceId } = {}
     ): Effect.Effect<Store.Changes, Problem.StoreError> =>
       Effect.gen(function*() {
-        const from = since === undefined ? 0 : Number(since)
+        const start = since === undefined ? 0 : Number(since)
         const limit = Store.pageSize(changeOptions.limit)
         const [{ top }] = yield* sql<{ readonly top: number | null }>`SELECT max(seq) AS top FROM audit`
-        const newest = Math.max(from, top ?? 0)
+        const newest = Math.max(start, top ?? 0)
+        const end = { facts: [], cursor: String(newest) as Store.Cursor, more: false }
         const roots = yield* rootsFor(actor, changeOptions.scope)
-        if (roots.length === 0) return { facts: [], cursor: String(newest) as Store.Cursor, more: false }
-        const entries = yield* sql<{ readonly seq: number; readonly tag: Fact.Tag }>`
-          SELECT a.seq, a.tag FROM audit a
-          WHERE a.seq IN (SELECT p.seq FROM placements p WHERE p.place_id IN (${subtree(roots)}) AND p.seq > ${from})
-          ORDER BY a.seq LIMIT ${limit + 1}`
-        const more = entries.length > limit
-        const page = entries.slice(0, limit)
-        // An entry counts when it wrote the version that is still current and still in scope.
-        const current = yield* currentByTagAndSeq(page)
-        const places = yield* subtreeSet(roots)
-        const anchors = yield* anchorsNow([...current.values()])
-        const facts = page.flatMap((e) => {
-          const fact = current.get(e.seq)
-          return fact !== undefined && anchors(fact).some((p) => places.has(p)) ? [fact] : []
-        })
-        const cursor = more ? page[page.length - 1].seq : newest
-        return { facts, cursor: String(cursor) as Store.Cursor, more }
+        if (roots.length === 0) return end
+        const within = yield* subtreeSet(roots)
+        const aboveRoots = new Set(
+          (yield* sql<{ readonly ancestor: string }>`${above(roots)}`).map((r) => r.ancestor)
+        )
+        const facts: Array<Fact.Fact> = []
+        let from = start
+        while (true) {
+          // Candidates: writes placed in the subtrees or above them (places and campaigns
+          // covering them), and versions that followed a household into the subtrees.
+          const entries = yield* sql<{ readonly seq: number; readonly tag: Fact.Tag }>`
+            SELECT a.seq, a.tag FROM audit a WHERE a.seq IN (
+              SELECT p.seq FROM placements p WHERE p.place_id IN (${subtree(roots)}) AND p.seq > ${from}
+              UNION SELECT p.seq FROM placements p WHERE p.place_id IN (${above(roots)}) AND p.seq > ${from}
+              UNION SELECT r.seq FROM relocations r WHERE r.place_id IN (${subtree(roots)}) AND r.seq > ${from}
+            ) ORDER BY a.seq LIMIT ${Math.max(limit, 200)}`
+          if (entries.length === 0) return { ...end, facts }
+          // An entry counts when it wrote the version that is still current and still visible.
+          const current = yield* currentByTagAndSeq(entries)
+          const anchors = yield* anchorsNow([...current.values()])
+          for (const e of entries) {
+            const fact = current.get(e.seq)
+            if (fact === undefined) continue
+            const visible = fact._tag === "Place"
+              ? within.has(fact.id) || aboveRoots.has(fact.id)
+              : fact._tag === "Campaign"
+              ? within.has(fact.scopeId) || aboveRoots.has(fact.scopeId)
+              : anchors(fact).some((p) => within.has(p))
+            if (!visible) continue
+            facts.push(fact)
+            if (facts.length >= limit) {
+              return { facts, cursor: String(e.seq) as Store.Cursor, more: e.seq < (top ?? 0) }
+            }
+          }
+          from = entries[entries.length - 1].seq
+        }
       }).pipe(inRead, Effect.mapError(toStoreError("reading changes")))
 
     const audit = (
@@ -554,6 +574,17 @@ export const make = (
               }]
           })
           for (const chunk of chunksOf(rows, 100)) yield* sql`INSERT INTO ${table} ${sql.insert(chunk)}`
+        }
+
+        // Versions recorded at a household that moved follow it to its new grid.
+        for (const w of writes) {
+          if (w.fact._tag !== "Household" || w.before?.fact._tag !== "Household") continue
+          if (w.before.fact.gridId === w.fact.gridId) continue
+          for (const tag of ["Resident", "ArrivalReport", "Matter", "Visit"] as const) {
+            yield* sql`INSERT OR IGNORE INTO relocations (place_id, seq)
+              SELECT ${w.fact.gridId}, t.seq FROM ${sql(tableOf[tag])} t
+              WHERE t.household_id = ${w.id} AND ${validAt(tag, undefined, "t")}`
+          }
         }
 
         // The closure of the place tree, in batch order (parents come first).

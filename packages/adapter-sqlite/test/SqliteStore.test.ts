@@ -141,7 +141,7 @@ describe("SqliteStore", () => {
       const liaison = actor("liaison", ["g1"])
       const first = yield* store.changes(liaison, undefined)
       assert.includeMembers(first.facts.map((f) => f.id), ["h1", "h2", "r1", "r2", "l1", "g1"])
-      assert.notInclude(first.facts.map((f) => f.id), "h3")
+      assert.notInclude(first.facts.map((f): string => f.id), "h3")
       assert.isFalse(first.more)
       yield* store.write(admin, [visit("v-9", "h2", "l1", "2021-05-10T01:00:00Z"), household("h3", "g3", 5)])
       const next = yield* store.changes(liaison, first.cursor)

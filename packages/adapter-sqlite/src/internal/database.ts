@@ -15,6 +15,9 @@ export type StoreError = Problem.StoreError
 const codeOf = (cause: unknown): string | undefined =>
   Predicate.hasProperty(cause, "code") && typeof cause.code === "string" ? cause.code : undefined
 
+const messageOf = (error: SqlError): string =>
+  Predicate.hasProperty(error.cause, "message") ? String(error.cause.message) : error.message
+
 /**
  * Whether a failure is SQLite saying another connection holds the lock (`SQLITE_BUSY`,
  * `SQLITE_BUSY_SNAPSHOT`, `SQLITE_LOCKED`…): worth retrying, never worth showing a caller.
@@ -79,7 +82,14 @@ export const makeWriteTransaction = Effect.map(
       begin: (conn) => conn.executeUnprepared("BEGIN IMMEDIATE", [], undefined),
       savepoint: (conn, id) => conn.executeUnprepared(`SAVEPOINT minqing_${id}`, [], undefined),
       commit: (conn) => conn.executeUnprepared("COMMIT", [], undefined),
-      rollback: (conn) => conn.executeUnprepared("ROLLBACK", [], undefined),
+      // When BEGIN itself failed (busy) or SQLite already rolled back, there is nothing to undo;
+      // failing here would turn the retryable error into a defect.
+      rollback: (conn) =>
+        Effect.catchIf(
+          conn.executeUnprepared("ROLLBACK", [], undefined),
+          (e) => /no transaction is active/.test(messageOf(e)),
+          () => Effect.void
+        ),
       rollbackSavepoint: (conn, id) => conn.executeUnprepared(`ROLLBACK TO SAVEPOINT minqing_${id}`, [], undefined)
     })
 )

@@ -767,8 +767,7 @@ export const mattersOverdue: Metric.Metric<undefined> = matterMetric({
   improvement: "decrease",
   dateField: "Matter.dueBy",
   initialPopulation: (m, ctx) => resolvedDay(m, ctx) === undefined && m.dueBy < ctx.on,
-  note: (m, ctx) =>
-    Metric.reason("overdue", { dueBy: m.dueBy, daysOverdue: LocalDate.diffDays(m.dueBy, ctx.on), status: m.status })
+  note: (m, ctx) => Metric.reason("overdue", { dueBy: m.dueBy, daysOverdue: LocalDate.diffDays(m.dueBy, ctx.on) })
 })
 
 // ---------------------------------------------------------------------------

@@ -21,8 +21,10 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as Arrival from "./Arrival.js"
+import * as BuiltInRules from "./BuiltInRules.js"
 import type { Campaign } from "./Campaign.js"
 import { Deployment } from "./Deployment.js"
+import * as Engine from "./Engine.js"
 import type * as Fact from "./Fact.js"
 import type { Household } from "./Household.js"
 import type { HouseholdId, PlaceId, ResidentId } from "./Ids.js"
@@ -31,6 +33,7 @@ import * as LocalDate from "./LocalDate.js"
 import type * as Metric from "./Metric.js"
 import * as Place from "./Place.js"
 import type { Resident } from "./Resident.js"
+import type * as RulePack from "./RulePack.js"
 import * as TimeZone from "./TimeZone.js"
 import type { Visit } from "./Visit.js"
 
@@ -193,15 +196,46 @@ export interface Report {
 }
 
 /**
- * Where tasks come from: a list, or a function of the facts (already cut to the as-of
- * date) and the as-of date, called at most once per report.
+ * What a task source is given: the facts known on the as-of date within the scope (see
+ * `knownOn`), the as-of date, the dates whose tasks the report reads (tasks whose windows
+ * overlap `[from, to]`) and the zone.
  *
  * @since 0.1.0
  * @category models
  */
-export type TaskSource =
-  | ReadonlyArray<Metric.TaskView>
-  | ((facts: Fact.Facts, asOf: LocalDate.LocalDate) => ReadonlyArray<Metric.TaskView>)
+export interface TaskInput {
+  readonly facts: Fact.Facts
+  readonly asOf: LocalDate.LocalDate
+  readonly from: LocalDate.LocalDate
+  readonly to: LocalDate.LocalDate
+  readonly zone: TimeZone.TimeZone
+}
+
+/**
+ * Where tasks come from: a list, or a function called at most once per report, and only if
+ * a metric reads tasks.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TaskSource = ReadonlyArray<Metric.TaskView> | ((input: TaskInput) => ReadonlyArray<Metric.TaskView>)
+
+/**
+ * Tasks from a rule pack, through the rules engine (`Engine.evaluate`).
+ *
+ * @example
+ * ```ts
+ * import { BuiltInRules, Coverage, RulePack } from "@minqing/core"
+ *
+ * // compliance against a pack without the leaflet rule
+ * const tasks = Coverage.rules(RulePack.remove(BuiltInRules.pack, "publicity-leaflet"))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const rules = (pack: RulePack.RulePack): TaskSource => (input) =>
+  Engine.evaluate(pack, input.facts, { asOf: input.asOf, from: input.from, to: input.to, zone: input.zone })
 
 /**
  * What to compute.
@@ -222,7 +256,7 @@ export interface Options {
   readonly zone?: TimeZone.TimeZone
   /** How many levels below the scope get their own figure (default: all). */
   readonly depth?: number
-  /** The tasks compliance and workload read (default: none). */
+  /** The tasks compliance, check-ins and workload read (default: `rules(BuiltInRules.pack)`). */
   readonly tasks?: TaskSource
 }
 
@@ -235,23 +269,30 @@ const EMPTY_VISITS: Metric.HouseholdVisits = { visits: [], days: [] }
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
- * Facts known on `asOf` (households, residents, liaisons, arrivals, matters, visits), for
- * a rules engine or anything else that must not see later facts. Doses and resolutions
- * after `asOf` are kept here; readers cut them by date.
+ * Facts known on `asOf` (households, residents, liaisons, arrivals, matters, visits), for a
+ * rules engine or anything else that must not see later facts; with `households`, only the
+ * facts of those households. Doses and resolutions after `asOf` are kept: readers cut them
+ * by date.
  *
  * @since 0.1.0
  * @category utils
  */
-export const knownOn = (facts: Fact.Facts, asOf: LocalDate.LocalDate, zone: TimeZone.TimeZone): Fact.Facts => {
+export const knownOn = (
+  facts: Fact.Facts,
+  asOf: LocalDate.LocalDate,
+  zone: TimeZone.TimeZone,
+  households?: ReadonlySet<HouseholdId>
+): Fact.Facts => {
   const endMs = zone.endOf(asOf)
+  const keep = households === undefined ? () => true : (id: HouseholdId) => households.has(id)
   return {
     places: facts.places,
     liaisons: facts.liaisons.filter((l) => l.appointedFrom <= asOf),
-    households: facts.households.filter((h) => h.activeFrom <= asOf),
-    residents: facts.residents.filter((r) => r.activeFrom <= asOf),
-    visits: facts.visits.filter((v) => v.at.epochMillis < endMs),
-    arrivals: facts.arrivals.filter((a) => a.reportedAt.epochMillis < endMs),
-    matters: facts.matters.filter((m) => m.openedAt.epochMillis < endMs),
+    households: facts.households.filter((h) => h.activeFrom <= asOf && keep(h.id)),
+    residents: facts.residents.filter((r) => r.activeFrom <= asOf && keep(r.householdId)),
+    visits: facts.visits.filter((v) => v.at.epochMillis < endMs && keep(v.householdId)),
+    arrivals: facts.arrivals.filter((a) => a.reportedAt.epochMillis < endMs && keep(a.householdId)),
+    matters: facts.matters.filter((m) => m.openedAt.epochMillis < endMs && keep(m.householdId)),
     campaigns: facts.campaigns
   }
 }
@@ -779,7 +820,7 @@ export const compute = (options: Options): Either.Either<Report, CoverageError> 
   const index = makeIndex(facts, { scope, period, asOf, zone, tree })
   const memo = new Map<string, unknown>()
   let tasks: ReadonlyArray<Metric.TaskView> | undefined
-  const source = options.tasks
+  const source = options.tasks ?? rules(BuiltInRules.pack)
   const base: Omit<Metric.Context<unknown>, "parameters" | "period" | "on"> = {
     facts,
     index,
@@ -787,11 +828,17 @@ export const compute = (options: Options): Either.Either<Report, CoverageError> 
     asOf,
     zone,
     tasks: () =>
-      tasks ??= source === undefined
+      tasks ??= typeof source !== "function"
+        ? source
+        : index.end < period.from
         ? []
-        : typeof source === "function"
-        ? source(knownOn(facts, asOf, zone), asOf)
-        : source,
+        : source({
+          facts: knownOn(facts, asOf, zone, new Set(index.households.map((h) => h.id))),
+          asOf,
+          from: period.from,
+          to: index.end,
+          zone
+        }),
     memo: <A>(key: string, f: () => A): A => {
       if (memo.has(key)) return memo.get(key) as A
       const value = f()

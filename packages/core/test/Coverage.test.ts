@@ -86,7 +86,7 @@ describe("Coverage", () => {
     // 05-10: h1, h2 (23:30 local), h3; 05-11: h2 (00:30 local), h3, h5; 05-12: h3 → 7 household-days.
     assert.deepStrictEqual(f.series.map((p) => p.score), [3, 3, 1])
     assert.strictEqual(f.score, 7)
-    assert.deepStrictEqual(f.included.filter((m) => m.subject.id === "h2").map((m) => m.date), [
+    assert.deepStrictEqual(f.included.filter((m) => m.subject.id === "h2").map((m) => String(m.date)), [
       "2021-05-10",
       "2021-05-11"
     ])

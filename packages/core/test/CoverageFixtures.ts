@@ -54,7 +54,6 @@ export const resident = (id: string, householdId: string, birthDate: string, ext
   ...extra
 })
 
-let visitSeq = 0
 export const visit = (
   householdId: string,
   liaisonId: string,
@@ -63,7 +62,7 @@ export const visit = (
   observations: Array<object> = []
 ) => ({
   _tag: "Visit",
-  id: `visit-${householdId}-${++visitSeq}`,
+  id: `visit-${householdId}-${Date.parse(when)}`,
   householdId,
   liaisonId,
   at: when,
@@ -113,7 +112,6 @@ export const decodeAll = (raw: ReadonlyArray<object>): Array<Fact.Fact> => raw.m
 
 /** The raw facts of the world (decoded by `facts`). */
 export const rawFacts = (): Array<object> => {
-  visitSeq = 0
   const monitoring = ["05-05", "05-06", "05-07", "05-08", "05-09", "05-10", "05-11"].map((d) =>
     visit(
       "h3",

@@ -4,14 +4,17 @@ import { BuiltInMetrics, Coverage, LocalDate, Metric } from "@minqing/core"
 import { Either } from "effect"
 import { facts, ids, PERIOD, TASKS } from "./CoverageFixtures.js"
 
-const report = (metrics: ReadonlyArray<Metric.Metric>, options: Partial<Coverage.Options> = {}) =>
+const report = (
+  metrics: ReadonlyArray<Metric.Metric>,
+  options: { readonly asOf?: LocalDate.LocalDate; readonly tasks?: Coverage.TaskSource | undefined } = {}
+) =>
   Either.getOrThrow(Coverage.compute({
     facts: facts(),
     metrics,
     scope: "sd" as Ids.PlaceId,
     period: PERIOD,
-    tasks: TASKS,
-    ...options
+    ...("tasks" in options ? (options.tasks === undefined ? {} : { tasks: options.tasks }) : { tasks: TASKS }),
+    ...(options.asOf === undefined ? {} : { asOf: options.asOf })
   }))
 
 const at = (r: Coverage.Report, metric: string, place = "sd") => {
@@ -155,6 +158,18 @@ describe("built-in metrics", () => {
       ["a4", { code: "monitoring-incomplete", detail: { daysMissed: 2, days: 2, firstMissed: "2021-05-10" } }]
     ])
     assert.strictEqual(f.score, 1 / 2)
+  })
+
+  it("rule compliance and check-ins from the built-in rule pack, through the rules engine", () => {
+    const r = report([BuiltInMetrics.ruleCompliance, BuiltInMetrics.elderlyCheckins], { tasks: undefined })
+    const sweep = at(r, "rule-compliance").strata.find((s) => s.stratum === "household-sweep")!
+    // One sweep a day per active household: h1..h4 × 3 days + h5 × 2 (from 05-11) = 14.
+    // Done by a contacted visit that day: h1 05-10, h3 05-10..12, h5 05-11 = 5.
+    assert.deepStrictEqual([sweep.counts.numerator, sweep.counts.denominator], [5, 14])
+    // r1 (70, lives alone) is due a check-in daily; no wellbeing observation was recorded → 0/3.
+    const checkins = at(r, "elderly-checkins-done")
+    assert.deepStrictEqual([checkins.counts.numerator, checkins.counts.denominator], [0, 3])
+    assert.deepStrictEqual(checkins.missing.map((m) => m.reason?.code), ["missed", "missed", "due"])
   })
 
   it("elderly-alone check-ins done", () => {

@@ -35,7 +35,7 @@ const world = fc.record({
       household: fc.nat(),
       day: fc.integer({ min: -10, max: 16 }),
       hour: fc.integer({ min: 0, max: 23 }),
-      outcome: fc.constantFrom("contacted", "nobody-home", "refused"),
+      outcome: fc.constantFrom("contacted" as const, "nobody-home" as const, "refused" as const),
       decoction: fc.boolean(),
       check: fc.boolean()
     }),

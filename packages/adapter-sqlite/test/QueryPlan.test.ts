@@ -1,0 +1,94 @@
+import { SqlClient, Statement } from "@effect/sql"
+import { assert, describe, it } from "@effect/vitest"
+import { SqliteStore } from "@minqing/adapter-sqlite"
+import { LocalDate, Store } from "@minqing/core"
+import { Effect, Layer, TestClock } from "effect"
+import { actor, admin, DeploymentLive, household, NOW, resident, roster, tempFile, visit } from "./fixtures.js"
+
+const layer = Layer.unwrapScoped(
+  Effect.map(tempFile, (filename) =>
+    Layer.effectContext(SqliteStore.make()).pipe(
+      Layer.provideMerge(SqliteStore.layerClient({ filename })),
+      Layer.provide(DeploymentLive)
+    ))
+)
+
+interface Captured {
+  readonly operation: string
+  readonly sql: string
+  readonly params: ReadonlyArray<unknown>
+}
+
+/** Runs `effect`, recording every statement it sends to SQLite. */
+const capturing = <A, E, R>(operation: string, into: Array<Captured>, effect: Effect.Effect<A, E, R>) =>
+  Statement.withTransformer(effect, (statement) =>
+    Effect.sync(() => {
+      const [sql, params] = statement.compile()
+      into.push({ operation, sql, params })
+      return statement
+    }))
+
+const explainable = /^\s*(SELECT|UPDATE|DELETE|INSERT\s+(OR\s+\w+\s+)?INTO\s+\w+\s*(\([^)]*\))?\s*SELECT)/i
+const tables =
+  /\b(places|liaisons|households|residents|visits|arrivals|matters|campaigns|audit|placements|relocations|place_closure|accounts|tokens)\b/
+
+describe("query plans", () => {
+  it.scoped("scoped reads, lookups and writes search indexes and never scan a table", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(NOW)
+      const store = yield* Store.Store
+      const sql = yield* SqlClient.SqlClient
+      yield* store.write(admin, roster)
+      yield* store.write(admin, [
+        visit("v1", "h1", "l1", "2021-05-09T01:00:00Z"),
+        visit("v2", "h2", "l1", "2021-05-10T01:00:00Z"),
+        visit("v3", "h3", "l3", "2021-05-10T01:00:00Z")
+      ])
+
+      const captured: Array<Captured> = []
+      const liaison = actor("liaison", ["g1"])
+      const leader = actor("village-leader", ["v1"])
+      const day = LocalDate.make("2021-05-10")
+      const window = { from: LocalDate.make("2021-05-04"), to: day }
+      const run = <A, E>(operation: string, effect: Effect.Effect<A, E>) => capturing(operation, captured, effect)
+
+      yield* run("load a grid's visits in a window (worklist)", store.load(liaison, { window }))
+      yield* run("load a village in a window as of a date", store.load(leader, { window, asOf: day }))
+      yield* run("load a subtree by scope", store.load(admin, { scope: "v1" as any, window }))
+      yield* run("list households, first page", store.list(leader, "Household", { limit: 1 }))
+      yield* run("list residents, next page", store.list(leader, "Resident", { limit: 1, after: "r1" }))
+      yield* run("list visits as of a date", store.list(liaison, "Visit", { asOf: day, limit: 10 }))
+      yield* run("list liaisons", store.list(leader, "Liaison"))
+      yield* run("list campaigns", store.list(liaison, "Campaign"))
+      yield* run("list places", store.list(liaison, "Place"))
+      yield* run("get a resident", store.get(liaison, "Resident", "r1"))
+      yield* run("get a household as of a date", store.get(liaison, "Household", "h1", { asOf: day }))
+      yield* run("changes since the start", store.changes(liaison, undefined))
+      yield* run("audit of one record", store.audit(leader, { id: "h1" }))
+      yield* run(
+        "write a batch (lookups, supersede, closure)",
+        store.write(admin, [
+          household("h1", "g2", 3),
+          resident("r1", "h1", { name: "改名" }),
+          resident("r9", "h2", { name: "张伟", birthDate: "1980-01-02", sex: "male" }),
+          visit("v4", "h1", "l1", "2021-05-10T02:00:00Z")
+        ])
+      )
+
+      const problems: Array<string> = []
+      let checked = 0
+      for (const c of captured) {
+        if (!explainable.test(c.sql) || !tables.test(c.sql)) continue
+        checked += 1
+        const plan = yield* sql.unsafe<{ detail: string }>(`EXPLAIN QUERY PLAN ${c.sql}`, c.params as Array<any>)
+        for (const { detail } of plan) {
+          // `SEARCH` walks an index range; `SCAN <table>` reads all of it (with or without an index).
+          if (/^SCAN /.test(detail) && tables.test(detail)) {
+            problems.push(`${c.operation}: ${detail}\n    ${c.sql.replace(/\s+/g, " ")}`)
+          }
+        }
+      }
+      assert.isAbove(checked, 40)
+      assert.deepStrictEqual(problems, [])
+    }).pipe(Effect.provide(layer)))
+})

@@ -131,7 +131,8 @@ export interface Figure {
 export interface Row {
   readonly suite: string
   readonly id: string
-  readonly size: Size
+  /** The workload: `S`, `M`, `L`, or `S (quick)`. */
+  readonly size: string
   readonly ours: Figure
   readonly baseline?: Figure
   /** The ratio against the baseline and what it means. */
@@ -147,7 +148,7 @@ export interface Row {
 }
 
 /** A row for a case that could not run (a module not there yet, an API missing). */
-export const skipped = (suite: string, id: string, size: Size, why: string): Row => ({
+export const skipped = (suite: string, id: string, size: string, why: string): Row => ({
   suite,
   id,
   size,
@@ -209,29 +210,39 @@ export const ms = (f: Figure): number => (f.unit === "µs" ? f.median / 1000 : f
 
 const escape = (s: string) => s.replace(/\|/g, "\\|")
 
-/** The results as a Markdown table (also readable in a terminal). */
+/** The results as a Markdown table (also readable in a terminal), notes as numbered footnotes below. */
 export const table = (rows: ReadonlyArray<Row>): string => {
   const header = ["suite", "case", "size", "Minqing", "baseline", "ratio", "peak RSS", "target", "met"]
+  const notes: Array<string> = []
   const lines = rows.map((r) => {
     const rss = r.processPeakMiB ?? r.rssMiB
+    let label = r.ours.label
+    if (r.note !== undefined) {
+      notes.push(r.note.replace(/\s+/g, " "))
+      label = `${label} [${notes.length}]`
+    }
     return [
       r.suite,
-      r.ours.label,
+      label,
       r.size,
       fmtFigure(r.ours),
       r.baseline ? `${r.baseline.label}: ${fmtFigure(r.baseline)}` : "",
       r.ratio ? r.ratio.text : "",
-      rss !== undefined ? `${fmtNumber(rss)} MiB` : "",
-      r.targets.map((t) => t.text).join("; ") || (r.note ?? ""),
+      rss !== undefined ? `${fmtNumber(rss)} MiB${r.processPeakMiB !== undefined ? " (process)" : ""}` : "",
+      r.targets.map((t) => t.text).join("; "),
       r.targets.length === 0
         ? ""
         : r.targets.every((t) => t.met)
         ? "yes"
-        : r.targets.map((t) => t.met ? "yes" : "NO").join("; ")
+        : r.targets.map((t) => t.met ? "yes" : "**NO**").join("; ")
     ].map(escape)
   })
   const all = [header, header.map(() => "---"), ...lines]
-  return all.map((cols) => `| ${cols.join(" | ")} |`).join("\n")
+  return [
+    all.map((cols) => `| ${cols.join(" | ")} |`).join("\n"),
+    "",
+    ...notes.map((n, i) => `[${i + 1}] ${n}  `)
+  ].join("\n")
 }
 
 /** The machine the figures come from, read through Node's APIs. */
@@ -286,7 +297,8 @@ export const runGroup = (group: Group, options: RunOptions): Promise<ReadonlyArr
       if (result === undefined || result.error !== undefined) {
         const why = result?.error ?? `child exited with ${signal ?? code}`
         process.stderr.write(`[bench] ${group.name} failed: ${why}\n`)
-        resolve([...(result?.rows ?? []), skipped(group.suite, `${group.name} (failed)`, group.size, why)])
+        const first = why.split("\n").slice(0, 3).join(" ").replace(/\s+/g, " ").slice(0, 300)
+        resolve([...(result?.rows ?? []), skipped(group.suite, `${group.name} (failed)`, group.size, first)])
         return
       }
       const peak = result.peakMiB

@@ -1,0 +1,170 @@
+/**
+ * Workloads: the scenario builder's S/M/L in memory, and SQLite files built from them once
+ * and cached under bench/.data/ (the adapter's own file, and the baseline's hand-made
+ * schema), keyed by the scenario options and the sources that shape the files, so a change
+ * to the scenario builder or the adapter's migrations rebuilds them.
+ */
+import { SqliteStore } from "@minqing/adapter-sqlite"
+import { Access, Deployment, Fact, Store } from "@minqing/core"
+import { Scenario } from "@minqing/core/testing"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import { createHash } from "node:crypto"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import * as RawDb from "./baseline/RawDb.js"
+import { log, type Size } from "./harness.js"
+
+const root = fileURLToPath(new URL("../../", import.meta.url))
+
+/** Where cached databases live (gitignored). */
+export const DATA_DIR = path.join(root, "bench", ".data")
+
+/** The scenario options of a size; quick mode shrinks S to one village and a week. */
+export const scenarioOptions = (size: Size, quick: boolean): Scenario.Options =>
+  quick ? { size: "S", villagesPerSubdistrict: 1, historyDays: 7 } : { size }
+
+/** A workload's name for the table: `S`, `M`, or `S (quick)` (one village, seven days). */
+export const describe = (size: Size, quick: boolean): string => quick ? "S (quick)" : size
+
+/** The whole scenario in memory (S only: M and L do not fit comfortably). */
+export const inMemory = (size: Size, quick: boolean): Scenario.Scenario => Scenario.make(scenarioOptions(size, quick))
+
+const hashFiles = (files: ReadonlyArray<string>, extra: string): string => {
+  const h = createHash("sha256")
+  h.update(extra)
+  for (const f of files) {
+    if (fs.existsSync(f)) h.update(fs.readFileSync(f))
+  }
+  return h.digest("hex").slice(0, 12)
+}
+
+const scenarioSources = (): Array<string> => {
+  const dir = path.join(root, "packages", "core", "src", "testing")
+  const sub = path.join(dir, "scenario")
+  return [
+    path.join(dir, "Scenario.ts"),
+    ...(fs.existsSync(sub) ? fs.readdirSync(sub).sort().map((f) => path.join(sub, f)) : [])
+  ]
+}
+
+/**
+ * A clock the ingest moves by hand, so each fact is recorded on the day it happened (the
+ * roster before the history starts, each day's visits that evening) and a figure "as of" a
+ * date of the history sees exactly what was known then.
+ */
+export const settableClock = () => {
+  const real = Clock.make()
+  let now = 0
+  const clock: Clock.Clock = {
+    [Clock.ClockTypeId]: Clock.ClockTypeId,
+    unsafeCurrentTimeMillis: () => now,
+    unsafeCurrentTimeNanos: () => BigInt(now) * 1_000_000n,
+    currentTimeMillis: Effect.sync(() => now),
+    currentTimeNanos: Effect.sync(() => BigInt(now) * 1_000_000n),
+    sleep: (d: Duration.Duration) => real.sleep(d)
+  }
+  return { clock, set: (ms: number) => void (now = ms) }
+}
+
+/** The store layer on a file, for the bench (commits survive a crash of the process, not of the machine). */
+export const storeLayer = (filename: string, zone?: string) =>
+  SqliteStore.layer({ filename, synchronous: "normal" }).pipe(
+    Layer.provide(Deployment.layer(zone === undefined ? {} : { zone }))
+  )
+
+const cached = async (
+  kind: string,
+  size: Size,
+  quick: boolean,
+  sources: ReadonlyArray<string>,
+  build: (file: string) => Promise<void>
+): Promise<string> => {
+  const options = scenarioOptions(size, quick)
+  const key = hashFiles([...scenarioSources(), ...sources], JSON.stringify(options))
+  const name = `${kind}-${quick ? "quick" : size}`
+  const file = path.join(DATA_DIR, `${name}-${key}.db`)
+  if (fs.existsSync(file)) return file
+  fs.mkdirSync(DATA_DIR, { recursive: true })
+  for (const f of fs.readdirSync(DATA_DIR)) {
+    if (f.startsWith(`${name}-`) || f.startsWith(`tmp-${name}-`)) fs.rmSync(path.join(DATA_DIR, f), { force: true })
+  }
+  const tmp = path.join(DATA_DIR, `tmp-${name}-${key}-${process.pid}.db`)
+  const t0 = Date.now()
+  log(`building ${path.relative(root, file)} (once; reused while the scenario and schema are unchanged) …`)
+  await build(tmp)
+  for (const suffix of ["-wal", "-shm"]) fs.rmSync(tmp + suffix, { force: true })
+  fs.renameSync(tmp, file)
+  log(`built ${path.basename(file)} in ${((Date.now() - t0) / 1000).toFixed(0)} s`)
+  return file
+}
+
+const chunks = function*<A>(items: ReadonlyArray<A>, size: number): Generator<ReadonlyArray<A>> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size)
+}
+
+/**
+ * The adapter's SQLite file for a size, written through `SqliteStore` with the scenario
+ * builder's roster and then its visits a day at a time in batches of 1,000 (the visits of
+ * M and L never sit in memory at once).
+ */
+export const sqliteFile = (size: Size, quick: boolean): Promise<string> =>
+  cached(
+    "adapter",
+    size,
+    quick,
+    [path.join(root, "packages", "adapter-sqlite", "src", "Migrations.ts")],
+    async (file) => {
+      const { clock, set } = settableClock()
+      const options = scenarioOptions(size, quick)
+      const program = Effect.gen(function*() {
+        const store = yield* Store.Store
+        let visits = 0
+        let t = Date.now()
+        for (const part of Scenario.parts(options)) {
+          const actor = Access.system([part.rootId])
+          const tz = Deployment.make({ zone: part.zone }).zone
+          set(tz.startOf(part.history.from) - 86_400_000)
+          for (const batch of chunks(Fact.toArray(part.facts), 2_000)) yield* store.write(actor, batch)
+          for (const day of Scenario.visits(part)) {
+            if (day.length > 0) set(tz.startOf(tz.dateOf(day[0].at.epochMillis)) + 21 * 3_600_000)
+            for (const batch of chunks(day, 1_000)) {
+              yield* store.write(actor, batch)
+              visits += batch.length
+            }
+            if (Date.now() - t > 30_000) {
+              log(`  ${visits.toLocaleString("en-US")} visits written`)
+              t = Date.now()
+            }
+          }
+        }
+      })
+      await Effect.runPromise(
+        program.pipe(Effect.provide(storeLayer(file)), Effect.withClock(clock), Effect.scoped)
+      )
+    }
+  )
+
+/** The baseline's own SQLite file (hand-written schema) with the same scenario. */
+export const baselineFile = (size: Size, quick: boolean): Promise<string> =>
+  cached("baseline", size, quick, [fileURLToPath(new URL("./baseline/RawDb.ts", import.meta.url))], async (file) => {
+    const options = scenarioOptions(size, quick)
+    const db = RawDb.open(file)
+    try {
+      for (const part of Scenario.parts(options)) {
+        const zone = Deployment.make({ zone: part.zone }).zone
+        RawDb.insertFacts(db, part.facts, zone)
+        for (const day of Scenario.visits(part)) RawDb.insertFacts(db, { visits: day }, zone)
+      }
+      db.pragma("wal_checkpoint(TRUNCATE)")
+      db.exec("ANALYZE")
+    } finally {
+      db.close()
+    }
+  })
+
+/** The scenario (roster only) a cached file was built from, to find ids and dates. */
+export const rosterOf = (size: Size, quick: boolean): Scenario.Scenario => Scenario.roster(scenarioOptions(size, quick))

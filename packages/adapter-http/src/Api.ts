@@ -47,6 +47,10 @@ import * as Schema from "effect/Schema"
 import { Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge, ServerError, Unauthorized } from "./ApiError.js"
 import { Authentication } from "./Auth.js"
 
+// Report every invalid field of a request, not only the first.
+const allErrors = <S extends Schema.Schema.Any>(schema: S): S =>
+  schema.annotations({ parseOptions: { errors: "all" } }) as any
+
 // -----------------------------------------------------------------------------
 // Views
 // -----------------------------------------------------------------------------
@@ -224,20 +228,20 @@ const factGroup = <
   HttpApiGroup.make(group)
     .add(
       HttpApiEndpoint.get("list", `/${path}`)
-        .setUrlParams(ListParams)
+        .setUrlParams(allErrors(ListParams))
         .addSuccess(Page(options.view, `${capitalize(group)}Page`))
         .annotate(OpenApi.Summary, `List ${what} in your scope`)
     )
     .add(
       HttpApiEndpoint.get("get", `/${path}/:id`)
-        .setPath(Schema.Struct({ id: options.id }))
-        .setUrlParams(Schema.Struct({ asOf: Schema.optionalWith(LocalDate.LocalDate, { exact: true }) }))
+        .setPath(allErrors(Schema.Struct({ id: options.id })))
+        .setUrlParams(allErrors(Schema.Struct({ asOf: Schema.optionalWith(LocalDate.LocalDate, { exact: true }) })))
         .addSuccess(options.view)
         .annotate(OpenApi.Summary, `One of the ${what} in your scope`)
     )
     .add(
       HttpApiEndpoint.post("save", `/${path}`)
-        .setPayload(options.write)
+        .setPayload(allErrors(options.write))
         .addSuccess(Store.Receipt)
         .annotate(OpenApi.Summary, `Create or update one of the ${what}`)
         .annotate(
@@ -362,7 +366,7 @@ export const VisitsGroup = factGroup("visits", "visits", "visits", {
   id: Ids.VisitId
 }).add(
   HttpApiEndpoint.post("batch", "/visits/batch")
-    .setPayload(VisitBatch)
+    .setPayload(allErrors(VisitBatch))
     .addSuccess(Receipts)
     .annotate(OpenApi.Summary, "Record a batch of visits, all or nothing")
 )
@@ -429,17 +433,17 @@ export const ChangesView = Schema.Struct({
 export const SyncGroup = HttpApiGroup.make("sync")
   .add(
     HttpApiEndpoint.post("push", "/sync/visits")
-      .setPayload(SyncPush)
+      .setPayload(allErrors(SyncPush))
       .addSuccess(SyncPushResult)
       .annotate(OpenApi.Summary, "Push visits recorded offline; one result per item")
   )
   .add(
     HttpApiEndpoint.get("pull", "/sync/changes")
-      .setUrlParams(Schema.Struct({
+      .setUrlParams(allErrors(Schema.Struct({
         since: Schema.optionalWith(Store.Cursor, { exact: true }),
         limit: Schema.optionalWith(PageSize, { exact: true }),
         scope: Schema.optionalWith(Ids.PlaceId, { exact: true })
-      }))
+      })))
       .addSuccess(ChangesView)
       .annotate(OpenApi.Summary, "Facts changed in your scope since a cursor")
   )
@@ -539,40 +543,40 @@ export const AccountsGroup = HttpApiGroup.make("accounts")
   )
   .add(
     HttpApiEndpoint.get("get", "/accounts/:accountId")
-      .setPath(AccountIdPath)
+      .setPath(allErrors(AccountIdPath))
       .addSuccess(Accounts.Account)
       .annotate(OpenApi.Summary, "One account (administrator)")
   )
   .add(
     HttpApiEndpoint.put("save", "/accounts/:accountId")
-      .setPath(AccountIdPath)
-      .setPayload(AccountInput)
+      .setPath(allErrors(AccountIdPath))
+      .setPayload(allErrors(AccountInput))
       .addSuccess(Accounts.Account)
       .annotate(OpenApi.Summary, "Create or replace an account (administrator)")
   )
   .add(
     HttpApiEndpoint.post("issueToken", "/accounts/:accountId/tokens")
-      .setPath(AccountIdPath)
-      .setPayload(IssueToken)
+      .setPath(allErrors(AccountIdPath))
+      .setPayload(allErrors(IssueToken))
       .addSuccess(IssuedToken, { status: 201 })
       .annotate(OpenApi.Summary, "Issue a token for an account (administrator); the secret is shown once")
   )
   .add(
     HttpApiEndpoint.get("listTokens", "/accounts/:accountId/tokens")
-      .setPath(AccountIdPath)
+      .setPath(allErrors(AccountIdPath))
       .addSuccess(Schema.Struct({ items: Schema.Array(TokenInfo) }).annotations({ identifier: "TokenList" }))
       .annotate(OpenApi.Summary, "List an account's tokens (administrator)")
   )
   .add(
     HttpApiEndpoint.post("revokeToken", "/accounts/:accountId/tokens/:tokenId/revoke")
-      .setPath(Schema.Struct({
+      .setPath(allErrors(Schema.Struct({
         accountId: Accounts.AccountId,
         tokenId: Schema.String.pipe(
           Schema.pattern(/^[A-Za-z0-9_-]{1,64}$/, {
             message: () => "expected a token id as listed by GET /accounts/:accountId/tokens"
           })
         )
-      }))
+      })))
       .addSuccess(HttpApiSchema.NoContent)
       .annotate(OpenApi.Summary, "Revoke a token (administrator)")
   )
@@ -645,19 +649,19 @@ export class AuditPage extends Schema.Class<AuditPage>("AuditPage")({
 export const AuditGroup = HttpApiGroup.make("audit")
   .add(
     HttpApiEndpoint.get("writes", "/audit")
-      .setUrlParams(Schema.Struct({
+      .setUrlParams(allErrors(Schema.Struct({
         afterSeq: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative()), {
           exact: true
         }),
         limit: Schema.optionalWith(PageSize, { exact: true }),
         id: Schema.optionalWith(Schema.String.pipe(Schema.maxLength(64)), { exact: true })
-      }))
+      })))
       .addSuccess(AuditPage)
       .annotate(OpenApi.Summary, "The audit trail of writes in your scope (not for liaisons)")
   )
   .add(
     HttpApiEndpoint.post("breakGlass", "/break-glass")
-      .setPayload(BreakGlassRequest)
+      .setPayload(allErrors(BreakGlassRequest))
       .addSuccess(BreakGlassResult, { status: 201 })
       .annotate(OpenApi.Summary, "Read a resident's personal data unmasked, stating why (recorded)")
       .annotate(
@@ -667,10 +671,10 @@ export const AuditGroup = HttpApiGroup.make("audit")
   )
   .add(
     HttpApiEndpoint.get("breakGlassLog", "/break-glass")
-      .setUrlParams(Schema.Struct({
+      .setUrlParams(allErrors(Schema.Struct({
         limit: Schema.optionalWith(PageSize, { exact: true }),
         accountId: Schema.optionalWith(Accounts.AccountId, { exact: true })
-      }))
+      })))
       .addSuccess(Schema.Struct({ items: Schema.Array(BreakGlassGrant) }).annotations({ identifier: "BreakGlassLog" }))
       .annotate(OpenApi.Summary, "The record of \"break the glass\" reads (administrator)")
   )

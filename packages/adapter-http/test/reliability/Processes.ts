@@ -1,0 +1,127 @@
+/**
+ * Child processes of the suite: the server (`server.ts`) and writers, started through tsx
+ * from the repository root so that `@minqing/*` resolve to the workspace sources, with
+ * their output captured line by line.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import * as readline from "node:readline"
+import { fileURLToPath } from "node:url"
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+
+/** The repository root. */
+export const ROOT = path.resolve(here, "../../../..")
+
+/** A file next to this one. */
+export const local = (file: string): string => path.join(here, file)
+
+/** A fresh temporary directory; `remove` deletes it. */
+export const tempDir = (): { readonly dir: string; readonly file: (name: string) => string; remove(): void } => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "minqing-reliability-"))
+  return {
+    dir,
+    file: (name) => path.join(dir, name),
+    remove: () => fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** A child process with its output captured. */
+export interface Child {
+  readonly child: ChildProcess
+  /** Every line written on stdout so far. */
+  readonly lines: Array<string>
+  /** Everything written on stderr so far. */
+  readonly stderr: () => string
+  /** Resolves on the first line (already seen or to come) matching; rejects if the child exits first. */
+  readonly until: (predicate: (line: string) => boolean, timeoutMillis?: number) => Promise<string>
+  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>
+  /** SIGKILL, and wait for the exit. */
+  readonly kill: () => Promise<void>
+  /** SIGTERM, then SIGKILL after 5 s; wait for the exit. */
+  readonly stop: () => Promise<void>
+}
+
+/** Runs `script` (a TypeScript file) with tsx in a child process. */
+export const start = (script: string, args: ReadonlyArray<string>): Child => {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"]
+  })
+  const lines: Array<string> = []
+  let stderr = ""
+  const waiters = new Set<{ readonly predicate: (line: string) => boolean; readonly resolve: (l: string) => void }>()
+  readline.createInterface({ input: child.stdout! }).on("line", (line) => {
+    lines.push(line)
+    for (const w of waiters) {
+      if (w.predicate(line)) {
+        waiters.delete(w)
+        w.resolve(line)
+      }
+    }
+  })
+  child.stderr!.on("data", (chunk) => stderr += String(chunk))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal }))
+  )
+  const done = () => child.exitCode !== null || child.signalCode !== null
+  return {
+    child,
+    lines,
+    stderr: () => stderr,
+    until: (predicate, timeoutMillis = 60_000) => {
+      const seen = lines.find(predicate)
+      if (seen !== undefined) return Promise.resolve(seen)
+      return new Promise<string>((resolve, reject) => {
+        const waiter = {
+          predicate,
+          resolve: (l: string) => {
+            clearTimeout(timer)
+            resolve(l)
+          }
+        }
+        const timer = setTimeout(() => {
+          waiters.delete(waiter)
+          reject(new Error(`${path.basename(script)}: no expected line within ${timeoutMillis} ms: ${stderr}`))
+        }, timeoutMillis)
+        waiters.add(waiter)
+        exited.then(({ code, signal }) => {
+          if (!waiters.has(waiter)) return
+          waiters.delete(waiter)
+          clearTimeout(timer)
+          reject(new Error(`${path.basename(script)} exited (${code ?? signal}) early: ${stderr}`))
+        })
+      })
+    },
+    exited,
+    kill: async () => {
+      if (!done()) child.kill("SIGKILL")
+      await exited
+    },
+    stop: async () => {
+      if (!done()) {
+        child.kill("SIGTERM")
+        setTimeout(() => done() || child.kill("SIGKILL"), 5_000).unref()
+      }
+      await exited
+    }
+  }
+}
+
+/** A server process and its base URL. */
+export interface ServerProcess extends Child {
+  readonly port: number
+  readonly url: string
+}
+
+/** Starts the real server on `filename` and waits until it listens. */
+export const startServer = async (
+  options: { readonly filename: string; readonly maxBodyBytes?: number; readonly busyTimeoutMillis?: number }
+): Promise<ServerProcess> => {
+  const child = start(local("server.ts"), [JSON.stringify(options)])
+  const line = await child.until((l) => l.startsWith("listening "), 90_000)
+  const port = Number(line.slice("listening ".length))
+  return { ...child, port, url: `http://127.0.0.1:${port}` }
+}

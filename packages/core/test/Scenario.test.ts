@@ -343,6 +343,22 @@ describe("Scenario", () => {
     assertConsistent(whole)
   })
 
+  it("keeps ids valid across many districts, subdistricts and villages", () => {
+    const s = Scenario.make({
+      seed: 5,
+      districts: 3,
+      subdistricts: 7,
+      villagesPerSubdistrict: 12,
+      gridsPerVillage: 1,
+      householdsPerGrid: 1,
+      historyDays: 1
+    })
+    assert.strictEqual(s.subdistrictIds.length, 21)
+    assert.strictEqual(new Set(s.facts.places.map((p) => p.id)).size, s.facts.places.length)
+    for (const fact of Fact.toArray(s.facts)) roundTrip(fact)
+    assertConsistent(s)
+  })
+
   it("explains options it cannot use", () => {
     assert.throws(() => Scenario.make({ gridsPerVillage: 0 }), /gridsPerVillage must be a whole number from 1 to 99/)
     assert.throws(() => Scenario.make({ today: "2021-02-30" }), /YYYY-MM-DD/)

@@ -112,7 +112,8 @@ export function* rosterParts(r: Resolved): Generator<Scenario> {
     for (let d = 0; d < shape.districts; d++) {
       const named = districtAt(d)
       const place = new Place({
-        id: PlaceId.make(`${city.id}.${named.slug}`, true),
+        // District ids stand alone, so 马村区's ids are the same under a city as at the root.
+        id: PlaceId.make(named.slug, true),
         name: named.name,
         level: "district",
         parentId: city.id,

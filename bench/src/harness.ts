@@ -145,7 +145,38 @@ export interface Row {
   readonly note?: string
   /** The group ran this case alone, so the child's peak RSS is this case's own. */
   readonly isolated?: boolean
+  /**
+   * A baseline measured in another group (another process): the runner fills `baseline`,
+   * `ratio` and the ratio's target from the row with this id once every group has run.
+   */
+  readonly pair?: {
+    readonly baselineId: string
+    /** `time`: ours ÷ baseline (lower is better); `throughput`: ours ÷ baseline (higher is better). */
+    readonly ratio: "time" | "throughput"
+    readonly target: { readonly key: string; readonly text: string; readonly limit: number }
+  }
 }
+
+/** Fills the baselines of paired rows from the rows they name. */
+export const linkPairs = (rows: ReadonlyArray<Row>): Array<Row> =>
+  rows.map((r) => {
+    if (r.pair === undefined) return r
+    const base = rows.find((b) => b.id === r.pair!.baselineId)
+    if (base === undefined || !Number.isFinite(base.ours.median)) return r
+    const value = r.ours.median / base.ours.median
+    const t = r.pair.target
+    return {
+      ...r,
+      baseline: { ...base.ours, label: base.ours.label.replace(/^baseline alone: /, "") },
+      ratio: r.pair.ratio === "time"
+        ? { value, text: `${value.toFixed(2)}× the baseline's time` }
+        : { value, text: `${value.toFixed(2)}× the baseline's throughput` },
+      targets: [
+        ...r.targets,
+        r.pair.ratio === "time" ? atMost(t.key, t.text, value, t.limit) : atLeast(t.key, t.text, value, t.limit)
+      ]
+    }
+  })
 
 /** A row for a case that could not run (a module not there yet, an API missing). */
 export const skipped = (suite: string, id: string, size: string, why: string): Row => ({

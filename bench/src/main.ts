@@ -8,7 +8,7 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { log, machine, type Row, runGroup, type Size, SIZES, table } from "./harness.js"
+import { linkPairs, log, machine, type Row, runGroup, type Size, SIZES, table } from "./harness.js"
 import { groups, SUITES } from "./registry.js"
 import { report } from "./report.js"
 
@@ -96,13 +96,14 @@ const main = async () => {
   const command = commandOf(args)
   const started = Date.now()
   log(`${command}: ${selected.length} groups (${selected.map((g) => g.name).join(", ")})`)
-  const rows: Array<Row> = []
+  const raw: Array<Row> = []
   for (const group of selected) {
     const t0 = Date.now()
     log(`${group.name} …`)
-    rows.push(...(await runGroup(group, { quick: args.quick })))
+    raw.push(...(await runGroup(group, { quick: args.quick })))
     log(`${group.name} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
   }
+  const rows = linkPairs(raw)
   const seconds = (Date.now() - started) / 1000
   const m = machine()
   process.stdout.write(`\n${table(rows)}\n\n`)

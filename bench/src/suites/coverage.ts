@@ -1,10 +1,270 @@
 /**
- * The coverage suite.
+ * The coverage suite: the full built-in report (every built-in metric, rolled up the whole
+ * place tree, with member lists) for S in memory and on SQLite, and for M on SQLite; the
+ * baseline is the household-screening and vaccination figures by hand-written SQL on raw
+ * better-sqlite3.
  */
-import { type Row, type RunOptions, type Size, skipped } from "../harness.js"
+import {
+  Access,
+  BuiltInMetrics,
+  BuiltInRules,
+  Coverage,
+  type Fact,
+  type Ids,
+  LocalDate,
+  Store,
+  TimeZone
+} from "@minqing/core"
+import type { Scenario } from "@minqing/core/testing"
+import Database from "better-sqlite3"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as RawDb from "../baseline/RawDb.js"
+import { baselineFile, describe, inMemory, rosterOf, sqliteFile, storeLayer } from "../data.js"
+import {
+  below,
+  iterationsFor,
+  log,
+  measure,
+  type Measured,
+  ms,
+  peakRssMiB,
+  type Row,
+  type RunOptions,
+  type Size,
+  timeFigure
+} from "../harness.js"
+
+/** The report period: the last seven days of history, as of its last day. */
+const PERIOD_DAYS = 7
+
+const periodOf = (s: Scenario.Scenario) => ({ from: LocalDate.addDays(s.today, 1 - PERIOD_DAYS), to: s.today })
+
+/** Options of the full built-in report over facts: every metric, tasks from the built-in pack. */
+const reportOptions = (facts: Fact.Facts, s: Scenario.Scenario): Coverage.Options => {
+  const period = periodOf(s)
+  const zone = TimeZone.make(s.zone)
+  return {
+    facts,
+    metrics: BuiltInMetrics.all,
+    scope: s.rootId,
+    period,
+    asOf: s.today,
+    zone,
+    tasks: Coverage.rules(BuiltInRules.pack)
+  }
+}
+
+const figuresOf = (report: Coverage.Report, scope: Ids.PlaceId) => {
+  const f = (id: string) => Coverage.figure(report, id, scope)
+  return {
+    screening: f("household-screening"),
+    firstDose: f("vaccination-first-dose"),
+    primary: f("vaccination-primary-course"),
+    booster: f("vaccination-booster")
+  }
+}
+
+/** The hand-written SQL's figures next to Minqing's, so a reader sees both compute the same thing. */
+const agreement = (report: Coverage.Report, scope: Ids.PlaceId, sql: RawDb.CoverageFigures): string => {
+  const m = figuresOf(report, scope)
+  const pairs: Array<[string, number | undefined, number, number | undefined, number]> = [
+    ["screened", m.screening?.counts.numerator, sql.screened, m.screening?.counts.denominator, sql.households],
+    ["≥1 dose", m.firstDose?.counts.numerator, sql.anyDose, m.firstDose?.counts.denominator, sql.population],
+    ["primary course", m.primary?.counts.numerator, sql.complete, m.primary?.counts.denominator, sql.population],
+    ["booster", m.booster?.counts.numerator, sql.boosted, m.booster?.counts.denominator, sql.population]
+  ]
+  const differ = pairs.filter(([, a, b, c, d]) => a !== b || c !== d)
+  return differ.length === 0
+    ? `the SQL's four figures equal Minqing's (${pairs.map(([n, a, , c]) => `${n} ${a}/${c}`).join(", ")})`
+    : `figures differ: ${differ.map(([n, a, b, c, d]) => `${n} Minqing ${a}/${c} vs SQL ${b}/${d}`).join(", ")}`
+}
+
+const sqlParams = (s: Scenario.Scenario): RawDb.CoverageParams => {
+  const period = periodOf(s)
+  const d = BuiltInMetrics.vaccinationDefaults
+  return {
+    scope: s.rootId,
+    from: period.from,
+    to: period.to,
+    asOf: s.today,
+    minAge: d.minAge,
+    ...(d.maxAge === undefined ? {} : { maxAge: d.maxAge }),
+    primaryDoses: d.primaryDoses,
+    defaultDoses: d.defaultPrimaryDoses
+  }
+}
+
+const runSql = async (file: string, s: Scenario.Scenario, quick: boolean, heavy: boolean) => {
+  const db = new Database(file, { readonly: true })
+  try {
+    const query = RawDb.coverageQueries(db)
+    const params = sqlParams(s)
+    let figures: RawDb.CoverageFigures | undefined
+    const m = await measure(
+      heavy
+        ? iterationsFor(quick, { warmup: 1, iterations: 5, budgetMs: 60_000, min: 3 })
+        : iterationsFor(quick, { warmup: 3, iterations: 30, budgetMs: 15_000 }),
+      () => {
+        figures = query(params)
+      }
+    )
+    return { m, figures: figures! }
+  } finally {
+    db.close()
+  }
+}
+
+/** Load the scope from the adapter's file (opened once, outside the timing), then compute the report in memory. */
+const adapterReport = (s: Scenario.Scenario) => {
+  const period = periodOf(s)
+  const zone = TimeZone.make(s.zone)
+  return Effect.gen(function*() {
+    const store = yield* Store.Store
+    const actor = Access.system([s.rootId])
+    const facts = yield* store.load(actor, {
+      scope: s.rootId,
+      window: { from: LocalDate.addDays(period.from, -WINDOW_MARGIN_DAYS), to: period.to },
+      asOf: s.today
+    })
+    const report = Coverage.compute({ ...reportOptions(facts, s), zone })
+    if (Either.isLeft(report)) return yield* Effect.die(report.left)
+    return report.right
+  })
+}
+
+/** Visits this many days before the period still resolve tasks whose windows overlap it. */
+const WINDOW_MARGIN_DAYS = 3
+
+const openStore = (file: string, s: Scenario.Scenario) => ManagedRuntime.make(storeLayer(file, s.zone))
+
+const runS = async (size: Size, options: RunOptions): Promise<ReadonlyArray<Row>> => {
+  const { quick } = options
+  const workload = describe(size, quick)
+  const s = inMemory(size, quick)
+  const rows: Array<Row> = []
+
+  // In memory.
+  let report: Coverage.Report | undefined
+  const mem = await measure(iterationsFor(quick, { warmup: 2, iterations: 15, budgetMs: 20_000 }), () => {
+    report = Either.getOrThrow(Coverage.compute(reportOptions(s.facts, s)))
+  })
+  const memFigure = timeFigure(`full built-in report, in memory (${PERIOD_DAYS}-day period)`, mem, false)
+
+  // The SQL baseline on its own file with the same scenario.
+  const sql = await runSql(await baselineFile(size, quick), s, quick, false)
+  const sqlFigure = timeFigure("hand-written SQL, 2 figures", sql.m, false)
+  const ratio = mem.stats.median / sql.m.stats.median
+  rows.push({
+    suite: "coverage",
+    id: "coverage.memory",
+    size: workload,
+    ours: memFigure,
+    baseline: sqlFigure,
+    ratio: { value: ratio, text: `${ratio.toFixed(2)}× the SQL's time` },
+    rssMiB: mem.rssMiB,
+    targets: [below("coverage.S", "< 20 ms", ms(memFigure), 20)],
+    note: `${BuiltInMetrics.all.length} metrics × ${report!.places.length} places; ${
+      agreement(report!, s.rootId, sql.figures)
+    }`
+  })
+
+  // On SQLite: load the scope through the adapter, then compute.
+  const runtime = openStore(await sqliteFile(size, quick), s)
+  const onSqlite = await measure(
+    iterationsFor(quick, { warmup: 1, iterations: 10, budgetMs: 30_000 }),
+    () =>
+      runtime.runPromise(adapterReport(s)).then((r) => {
+        report = r
+      })
+  )
+  await runtime.dispose()
+  const sqliteFigure = timeFigure(
+    `full built-in report, SQLite (load scope + compute, ${PERIOD_DAYS}-day period)`,
+    onSqlite,
+    false
+  )
+  const ratio2 = onSqlite.stats.median / sql.m.stats.median
+  rows.push({
+    suite: "coverage",
+    id: "coverage.sqlite",
+    size: workload,
+    ours: sqliteFigure,
+    baseline: sqlFigure,
+    ratio: { value: ratio2, text: `${ratio2.toFixed(1)}× the SQL's time` },
+    rssMiB: onSqlite.rssMiB,
+    targets: [below("coverage.S.sqlite", "< 20 ms", ms(sqliteFigure), 20)],
+    note: `loads the scope's facts with Store.load (the period and ${WINDOW_MARGIN_DAYS} days before), computes; ${
+      agreement(report!, s.rootId, sql.figures)
+    }`
+  })
+  return rows
+}
+
+/** M and L: Minqing's report on the adapter's file, alone in its process (its peak RSS is its own). */
+const runBig = async (size: Size, options: RunOptions): Promise<ReadonlyArray<Row>> => {
+  const { quick } = options
+  const s = rosterOf(size, quick)
+  const runtime = openStore(await sqliteFile(size, quick), s)
+  const before = peakRssMiB()
+  let report: Coverage.Report | undefined
+  const m: Measured = await measure(
+    iterationsFor(quick, { warmup: 1, iterations: 3, budgetMs: 120_000, min: 2 }),
+    () =>
+      runtime.runPromise(adapterReport(s)).then((r) => {
+        report = r
+      })
+  )
+  await runtime.dispose()
+  const figure = timeFigure(`full built-in report, SQLite (load scope + compute, ${PERIOD_DAYS}-day period)`, m, false)
+  log(`coverage ${size}: peak RSS ${peakRssMiB().toFixed(0)} MiB (before the report: ${before.toFixed(0)} MiB)`)
+  const screening = report === undefined ? undefined : figuresOf(report, s.rootId).screening
+  return [{
+    suite: "coverage",
+    id: `coverage.sqlite.${size}`,
+    size,
+    ours: figure,
+    rssMiB: m.rssMiB,
+    isolated: true,
+    targets: [
+      below(`coverage.${size}`, "< 1 s", ms(figure), 1000),
+      below(`coverage.${size}.rss`, "peak RSS < 512 MB", peakRssMiB() * 1.048576, 512)
+    ],
+    pair: {
+      baselineId: `coverage.sql.${size}`,
+      ratio: "time",
+      target: { key: `coverage.${size}.ratio`, text: "≤ 2× the hand-written SQL", limit: 2 }
+    },
+    note: `${
+      report?.places.length ?? 0
+    } places; screening ${screening?.counts.numerator}/${screening?.counts.denominator}`
+  }]
+}
+
+/** M and L baseline: the hand-written SQL on the baseline's own file. */
+const runBigSql = async (size: Size, options: RunOptions): Promise<ReadonlyArray<Row>> => {
+  const { quick } = options
+  const s = rosterOf(size, quick)
+  const sql = await runSql(await baselineFile(size, quick), s, quick, true)
+  const f = sql.figures
+  return [{
+    suite: "coverage",
+    id: `coverage.sql.${size}`,
+    size,
+    ours: timeFigure("baseline alone: hand-written SQL, 2 figures (raw better-sqlite3)", sql.m, false),
+    rssMiB: sql.m.rssMiB,
+    isolated: true,
+    targets: [],
+    note:
+      `screened ${f.screened}/${f.households}, ≥1 dose ${f.anyDose}/${f.population}, primary ${f.complete}, booster ${f.boosted}`
+  }]
+}
 
 /** Runs one group of this suite. */
-export const run = async (name: string, _options: RunOptions): Promise<ReadonlyArray<Row>> => {
-  const size = name.split(":")[1] as Size
-  return [skipped("coverage", name, size, "the module it measures has not landed yet")]
+export const run = async (name: string, options: RunOptions): Promise<ReadonlyArray<Row>> => {
+  const [group, sizeText] = name.split(":")
+  const size = sizeText as Size
+  if (group === "coverage-sql") return runBigSql(size, options)
+  return size === "S" ? runS(size, options) : runBig(size, options)
 }

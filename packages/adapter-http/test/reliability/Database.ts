@@ -32,7 +32,9 @@ export const contentHash = (filename: string): Promise<ContentHash> =>
       const out: Record<string, { rows: number; hash: string }> = {}
       const total = createHash("sha256")
       for (const table of tables) {
-        const rows = yield* sql.unsafe<Record<string, unknown>>(`SELECT * FROM "${table.name.replaceAll("\"", "\"\"")}"`)
+        const rows = yield* sql.unsafe<Record<string, unknown>>(
+          `SELECT * FROM "${table.name.replaceAll("\"", "\"\"")}"`
+        )
         const lines = rows.map((row) => JSON.stringify(row, (_, v) => (typeof v === "bigint" ? String(v) : v))).sort()
         const hash = createHash("sha256").update(table.sql ?? "").update("\n").update(lines.join("\n")).digest("hex")
         out[table.name] = { rows: rows.length, hash }

@@ -1,0 +1,29 @@
+/**
+ * The figures of a run: each test file writes its section to `.results/<section>.json`
+ * (gitignored), and `render.ts` turns them into `RELIABILITY.md`.
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+
+/** Where the sections are written. */
+export const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), ".results")
+
+/** Whether the long soak runs (`MINQING_SOAK=1`). */
+export const soak = process.env.MINQING_SOAK === "1"
+
+/** Picks the CI or the soak figure. */
+export const scale = <A>(ci: A, long: A): A => (soak ? long : ci)
+
+/** Writes (replaces) a section of the summary. */
+export const record = (section: string, figures: Record<string, unknown>): void => {
+  fs.mkdirSync(RESULTS, { recursive: true })
+  fs.writeFileSync(
+    path.join(RESULTS, `${section}.json`),
+    JSON.stringify(
+      { section, soak, at: new Date().toISOString(), node: process.version, ...figures },
+      null,
+      2
+    ) + "\n"
+  )
+}

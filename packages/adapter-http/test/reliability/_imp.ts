@@ -1,7 +1,0 @@
-const t0 = Date.now()
-await import("@minqing/adapter-sqlite")
-console.log("sqlite", Date.now() - t0)
-await import("@minqing/adapter-http")
-console.log("http", Date.now() - t0)
-await import("@effect/platform-node")
-console.log("pnode", Date.now() - t0)

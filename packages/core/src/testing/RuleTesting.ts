@@ -21,6 +21,7 @@
  * @since 0.1.0
  */
 import * as DateTime from "effect/DateTime"
+import * as Schema from "effect/Schema"
 import { ArrivalReport, KnownResident, Newcomer } from "../Arrival.js"
 import { Campaign } from "../Campaign.js"
 import * as Engine from "../Engine.js"
@@ -35,7 +36,7 @@ import * as Observation from "../Observation.js"
 import * as PersonalData from "../PersonalData.js"
 import { Place } from "../Place.js"
 import { Dose, Resident } from "../Resident.js"
-import type { Eligibility } from "../Resident.js"
+import { Eligibility } from "../Resident.js"
 import type { RulePack } from "../RulePack.js"
 import * as Task from "../Task.js"
 import * as TimeZone from "../TimeZone.js"
@@ -94,7 +95,8 @@ export interface Builder {
       readonly livesAlone?: boolean
       readonly presence?: "present" | "away"
       readonly doses?: ReadonlyArray<{ readonly date: string; readonly product: string }>
-      readonly eligibility?: Eligibility
+      /** As in JSON: `{ _tag: "temporarily-contraindicated", reason: "fever", until: "2021-05-10" }`. */
+      readonly eligibility?: Schema.Schema.Encoded<typeof Eligibility>
       readonly activeFrom?: string
       readonly activeUntil?: string
     }
@@ -255,7 +257,7 @@ export const facts = (options: { readonly zone?: string } = {}): Builder => {
           livesAlone: o.livesAlone ?? false,
           presence: o.presence ?? "present",
           doses: (o.doses ?? []).map((d) => new Dose({ date: date(d.date), product: d.product })),
-          eligibility: o.eligibility ?? { _tag: "eligible" },
+          eligibility: Schema.decodeUnknownSync(Eligibility)(o.eligibility ?? { _tag: "eligible" }),
           activeFrom: date(o.activeFrom ?? DEFAULT_FROM),
           ...(o.activeUntil === undefined ? {} : { activeUntil: date(o.activeUntil) })
         })

@@ -81,53 +81,66 @@ const assertConsistent = (s: Scenario.Scenario) => {
   const date = dateOf(s)
   const ids = new Set<string>()
   const leaflets = new Set<string>()
+  // Hundreds of thousands of checks: fail with a message, but only build it on failure.
+  const check = (ok: boolean, message: () => string) => {
+    if (!ok) assert.fail(message())
+  }
   for (const v of facts.visits) {
-    assert.isFalse(ids.has(v.id), `duplicate visit id ${v.id}`)
+    check(!ids.has(v.id), () => `duplicate visit id ${v.id}`)
     ids.add(v.id)
     const d = date(v)
-    assert.isTrue(LocalDate.contains(s.history, d), `${v.id} outside the history`)
+    check(LocalDate.contains(s.history, d), () => `${v.id} outside the history`)
     const h = households.get(v.householdId)!
-    assert.isTrue(active(h, d), `${v.id}: household not active`)
-    assert.strictEqual(s.liaisonOf.get(h.gridId), v.liaisonId)
+    check(active(h, d), () => `${v.id}: household not active`)
+    check(s.liaisonOf.get(h.gridId) === v.liaisonId, () => `${v.id}: not the grid's liaison`)
     for (const o of v.observations) {
       switch (o._tag) {
         case "elderly-wellbeing": {
           const r = residents.get(o.residentId)!
-          assert.strictEqual(r.householdId, v.householdId)
-          assert.isTrue(r.livesAlone && LocalDate.ageOn(r.birthDate, d) >= 60, `${o.residentId} is not elderly alone`)
+          check(
+            r.householdId === v.householdId && r.livesAlone && LocalDate.ageOn(r.birthDate, d) >= 60,
+            () => `${v.id}: ${o.residentId} is not an elderly person living alone there`
+          )
           break
         }
         case "vaccination-check": {
           const r = residents.get(o.residentId)!
-          assert.strictEqual(r.householdId, v.householdId)
-          assert.isAtLeast(LocalDate.ageOn(r.birthDate, d), 18)
-          assert.isTrue(Resident.isEligibleOn(r, d))
-          assert.strictEqual(o.status === "unvaccinated", !r.doses.some((dose) => dose.date <= d), o.residentId)
+          check(
+            r.householdId === v.householdId && LocalDate.ageOn(r.birthDate, d) >= 18 && Resident.isEligibleOn(r, d),
+            () => `${v.id}: ${o.residentId} is not an eligible adult there`
+          )
+          check(
+            (o.status === "unvaccinated") === !r.doses.some((dose) => dose.date <= d),
+            () => `${v.id}: ${o.residentId} status ${o.status}`
+          )
           break
         }
         case "health-check":
         case "arrival-seen": {
           const a = arrivals.get(o.arrivalId!)!
-          assert.strictEqual(a.householdId, v.householdId)
-          assert.isTrue(a.actualArrival !== undefined && a.actualArrival <= d)
+          check(
+            a.householdId === v.householdId && a.actualArrival !== undefined && a.actualArrival <= d,
+            () => `${v.id}: arrival ${o.arrivalId} not there yet`
+          )
           break
         }
         case "decoction":
         case "publicity": {
           const c = campaigns.get(o.campaignId)!
-          assert.strictEqual(c.kind, o._tag === "decoction" ? "decoction" : "leaflet")
-          assert.isTrue(LocalDate.contains(c.period, d))
-          assert.isTrue(tree.isWithin(h.gridId, c.scopeId))
+          check(
+            c.kind === (o._tag === "decoction" ? "decoction" : "leaflet") && LocalDate.contains(c.period, d) &&
+              tree.isWithin(h.gridId, c.scopeId),
+            () => `${v.id}: ${o._tag} outside campaign ${o.campaignId}`
+          )
           if (o._tag === "publicity") {
             const key = `${v.householdId} ${o.campaignId}`
-            assert.isFalse(leaflets.has(key), `second leaflet for ${key}`)
+            check(!leaflets.has(key), () => `second leaflet for ${key}`)
             leaflets.add(key)
           }
           break
         }
         case "matter": {
-          const m = matters.get(o.matterId)!
-          assert.strictEqual(m.householdId, v.householdId)
+          check(matters.get(o.matterId)?.householdId === v.householdId, () => `${v.id}: matter ${o.matterId}`)
           break
         }
       }
@@ -291,7 +304,7 @@ describe("Scenario", () => {
     for (const v of s.facts.visits) {
       const ms = DateTime.toEpochMillis(v.at)
       const hour = (ms - zone.startOf(zone.dateOf(ms))) / 3_600_000
-      assert.isTrue(hour >= 7.5 && hour < 20, `${v.id} at ${hour}h`)
+      if (hour < 7.5 || hour >= 20) assert.fail(`${v.id} at ${hour}h`)
     }
     // A liaison sometimes forgets to ask an elderly person living alone how they are.
     const aloneOf = new Map(

@@ -24,7 +24,7 @@ import type { LiaisonId, PlaceId } from "../Ids.js"
 import * as LocalDate from "../LocalDate.js"
 import * as TimeZone from "../TimeZone.js"
 import type { Visit } from "../Visit.js"
-import { hashString } from "./scenario/random.js"
+import { seedKey } from "./scenario/random.js"
 import { type Resolved, rosterParts } from "./scenario/roster.js"
 import { visitBatches } from "./scenario/visits.js"
 
@@ -187,7 +187,7 @@ const resolve = (options: Options): Resolved => {
   if (!Number.isFinite(seed)) throw new RangeError(`Scenario: seed must be a finite number, got ${seed}`)
   return {
     seed,
-    seedKey: hashString(`minqing:${seed}`),
+    seedKey: seedKey(seed),
     shape,
     today,
     history: LocalDate.period(LocalDate.addDays(today, 1 - shape.historyDays), today),
@@ -228,26 +228,22 @@ export const parts = (options: Options = {}): Generator<Scenario> => rosterParts
  * @category constructors
  */
 export const roster = (options: Options = {}): Scenario => {
-  const resolved = resolve(options)
-  const all = [...rosterParts(resolved)]
-  const first = all[0]
-  const flat = <K extends keyof Fact.Facts>(key: K): Fact.Facts[K] =>
-    (all.length === 1 ? first.facts[key] : all.flatMap((p) => p.facts[key] as ReadonlyArray<any>)) as Fact.Facts[K]
+  const all = [...rosterParts(resolve(options))]
   return {
-    ...first,
+    ...all[0],
     subdistrictIds: all.flatMap((p) => p.subdistrictIds),
     villageIds: all.flatMap((p) => p.villageIds),
     gridIds: all.flatMap((p) => p.gridIds),
-    liaisonOf: all.length === 1 ? first.liaisonOf : new Map(all.flatMap((p) => [...p.liaisonOf])),
+    liaisonOf: new Map(all.flatMap((p) => [...p.liaisonOf])),
     facts: {
-      places: flat("places"),
-      liaisons: flat("liaisons"),
-      households: flat("households"),
-      residents: flat("residents"),
+      places: all.flatMap((p) => p.facts.places),
+      liaisons: all.flatMap((p) => p.facts.liaisons),
+      households: all.flatMap((p) => p.facts.households),
+      residents: all.flatMap((p) => p.facts.residents),
       visits: [],
-      arrivals: flat("arrivals"),
-      matters: flat("matters"),
-      campaigns: flat("campaigns")
+      arrivals: all.flatMap((p) => p.facts.arrivals),
+      matters: all.flatMap((p) => p.facts.matters),
+      campaigns: all.flatMap((p) => p.facts.campaigns)
     }
   }
 }
@@ -278,7 +274,7 @@ export const roster = (options: Options = {}): Scenario => {
  * @category constructors
  */
 export const visits = (scenario: Scenario): Generator<ReadonlyArray<Visit>> =>
-  visitBatches(scenario, hashString(`minqing:${scenario.seed}`))
+  visitBatches(scenario, seedKey(scenario.seed))
 
 /**
  * A whole scenario in memory: the {@link roster} and all its {@link visits}. Meant for `S`

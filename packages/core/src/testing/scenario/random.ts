@@ -16,6 +16,9 @@ export const hashString = (s: string): number => {
   return h >>> 0
 }
 
+/** The key every chance of a scenario starts from. @internal */
+export const seedKey = (seed: number): number => hashString(`minqing:${seed}`)
+
 const round = (h: number, k: number): number => {
   k = Math.imul(k | 0, 0xcc9e2d51)
   k = (k << 15) | (k >>> 17)

@@ -41,6 +41,7 @@ import {
   Problem,
   Resident,
   Store,
+  Task,
   Visit
 } from "@minqing/core"
 import * as Schema from "effect/Schema"
@@ -682,6 +683,354 @@ export const AuditGroup = HttpApiGroup.make("audit")
   .annotate(OpenApi.Title, "Audit")
 
 // -----------------------------------------------------------------------------
+// Rules: the pack, its parameters, tasks, worklists, forecast
+// -----------------------------------------------------------------------------
+
+/**
+ * A label in zh-Hans, zh-Hant and en.
+ *
+ * @since 0.1.0
+ * @category views
+ */
+export const LabelView = Schema.Struct({
+  "zh-Hans": Schema.String,
+  "zh-Hant": Schema.String,
+  en: Schema.String
+}).annotations({ identifier: "Label" })
+
+/**
+ * A rule as the deployment runs it: its parameters now (`params`, encoded as JSON) and in
+ * the base pack (`defaults`), and whether an administrator overrode or disabled it.
+ *
+ * @since 0.1.0
+ * @category views
+ */
+export class RuleView extends Schema.Class<RuleView>("RuleView")({
+  id: Schema.String,
+  version: Schema.Int,
+  title: LabelView,
+  description: Schema.String,
+  subject: Schema.String,
+  enabled: Schema.Boolean,
+  overridden: Schema.Boolean,
+  params: Schema.Unknown,
+  defaults: Schema.Unknown
+}) {}
+
+/**
+ * The effective rule pack.
+ *
+ * @since 0.1.0
+ * @category views
+ */
+export class RulePackView extends Schema.Class<RulePackView>("RulePackView")({
+  name: Schema.String,
+  rules: Schema.Array(RuleView)
+}) {}
+
+/**
+ * An administrator's override of one rule: enable or disable it, and parameters (JSON,
+ * merged over the base pack's; validated against the rule's schema).
+ *
+ * @since 0.1.0
+ * @category requests
+ */
+export class RuleOverride extends Schema.Class<RuleOverride>("RuleOverride")({
+  enabled: Schema.optionalWith(Schema.Boolean, { exact: true }),
+  params: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Unknown }), { exact: true })
+}) {}
+
+const RuleIdPath = Schema.Struct({
+  ruleId: Schema.String.pipe(
+    Schema.pattern(/^[a-z][a-z0-9-]{0,63}$/, { message: () => "expected a rule id such as \"household-sweep\"" })
+  )
+})
+
+/**
+ * One household on a worklist, with its open tasks.
+ *
+ * @since 0.1.0
+ * @category views
+ */
+export const StopView = Schema.Struct({
+  householdId: Ids.HouseholdId,
+  address: Schema.String,
+  routePosition: Schema.Int,
+  gridId: Schema.optionalWith(Ids.PlaceId, { exact: true }),
+  priority: Task.Priority,
+  overdue: Schema.Boolean,
+  tasks: Schema.Array(Task.Task)
+}).annotations({ identifier: "WorklistStop" })
+
+/**
+ * A liaison's (or a place's) worklist for a date: households in the order to visit them
+ * (priority, then overdue first, then route position), each with its open tasks and why.
+ *
+ * @since 0.1.0
+ * @category views
+ */
+export const WorklistView = Schema.Struct({
+  date: LocalDate.LocalDate,
+  liaisonId: Schema.optionalWith(Ids.LiaisonId, { exact: true }),
+  placeId: Schema.optionalWith(Ids.PlaceId, { exact: true }),
+  stops: Schema.Array(StopView),
+  tasks: Schema.Int
+}).annotations({ identifier: "Worklist" })
+
+/**
+ * Tasks over dates, every state, each with its explanation.
+ *
+ * @since 0.1.0
+ * @category views
+ */
+export const TasksView = Schema.Struct({
+  from: LocalDate.LocalDate,
+  to: LocalDate.LocalDate,
+  asOf: LocalDate.LocalDate,
+  tasks: Schema.Array(Task.Task)
+}).annotations({ identifier: "Tasks" })
+
+/**
+ * Expected workload: tasks and households due per liaison per day.
+ *
+ * @since 0.1.0
+ * @category views
+ */
+export const ForecastView = Schema.Struct({
+  pack: Schema.String,
+  days: Schema.Array(LocalDate.LocalDate),
+  rows: Schema.Array(Schema.Struct({
+    liaisonId: Schema.optionalWith(Ids.LiaisonId, { exact: true }),
+    name: Schema.String,
+    tasks: Schema.Array(Schema.Int),
+    households: Schema.Array(Schema.Int),
+    totalTasks: Schema.Int
+  })),
+  totals: Schema.Struct({ tasks: Schema.Array(Schema.Int), households: Schema.Array(Schema.Int) }),
+  byRule: Schema.Record({ key: Schema.String, value: Schema.Int })
+}).annotations({ identifier: "Forecast" })
+
+const Who = {
+  liaisonId: Schema.optionalWith(Ids.LiaisonId, { exact: true }),
+  placeId: Schema.optionalWith(Ids.PlaceId, { exact: true })
+}
+
+/**
+ * The rule pack, its parameters, and what it asks of liaisons.
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export const RulesGroup = HttpApiGroup.make("rules")
+  .add(
+    HttpApiEndpoint.get("pack", "/rules")
+      .addSuccess(RulePackView)
+      .annotate(OpenApi.Summary, "The effective rule pack and its parameters")
+  )
+  .add(
+    HttpApiEndpoint.put("override", "/rules/:ruleId")
+      .setPath(allErrors(RuleIdPath))
+      .setPayload(allErrors(RuleOverride))
+      .addSuccess(RuleView)
+      .annotate(OpenApi.Summary, "Override a rule's parameters or enable/disable it (administrator)")
+  )
+  .add(
+    HttpApiEndpoint.post("reset", "/rules/:ruleId/reset")
+      .setPath(allErrors(RuleIdPath))
+      .addSuccess(RuleView)
+      .annotate(OpenApi.Summary, "Drop a rule's override (administrator)")
+  )
+  .add(
+    HttpApiEndpoint.get("worklist", "/worklist")
+      .setUrlParams(
+        allErrors(Schema.Struct({ date: Schema.optionalWith(LocalDate.LocalDate, { exact: true }), ...Who }))
+      )
+      .addSuccess(WorklistView)
+      .annotate(OpenApi.Summary, "A worklist for a date (default today): a liaison's own, or a liaison's or place's")
+  )
+  .add(
+    HttpApiEndpoint.get("tasks", "/tasks")
+      .setUrlParams(allErrors(Schema.Struct({
+        from: Schema.optionalWith(LocalDate.LocalDate, { exact: true }),
+        to: Schema.optionalWith(LocalDate.LocalDate, { exact: true }),
+        asOf: Schema.optionalWith(LocalDate.LocalDate, { exact: true }),
+        state: Schema.optionalWith(Task.State, { exact: true }),
+        ...Who
+      })))
+      .addSuccess(TasksView)
+      .annotate(OpenApi.Summary, "Tasks whose windows overlap the dates, in every state, with explanations")
+  )
+  .add(
+    HttpApiEndpoint.get("forecast", "/forecast")
+      .setUrlParams(allErrors(Schema.Struct({
+        from: Schema.optionalWith(LocalDate.LocalDate, { exact: true }),
+        days: Schema.optionalWith(
+          Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 62, { message: () => "days: 1 to 62" })),
+          { exact: true }
+        ),
+        placeId: Schema.optionalWith(Ids.PlaceId, { exact: true })
+      })))
+      .addSuccess(ForecastView)
+      .annotate(OpenApi.Summary, "Expected tasks and households per liaison per day")
+  )
+  .middleware(Authentication)
+  .annotate(OpenApi.Title, "Rules")
+
+// -----------------------------------------------------------------------------
+// Coverage
+// -----------------------------------------------------------------------------
+
+/**
+ * A metric the deployment offers.
+ *
+ * @since 0.1.0
+ * @category views
+ */
+export class MetricView extends Schema.Class<MetricView>("MetricView")({
+  id: Schema.String,
+  title: LabelView,
+  description: LabelView,
+  scoring: Schema.Literal("proportion", "cohort", "continuous-variable"),
+  subject: Schema.String,
+  per: Schema.Literal("period", "day"),
+  dateField: Schema.String,
+  unit: Schema.NullOr(Schema.String),
+  improvement: Schema.Literal("increase", "decrease"),
+  parameters: Schema.Unknown
+}) {}
+
+const Counts = Schema.Struct({
+  population: Schema.Number,
+  excluded: Schema.Number,
+  denominator: Schema.Number,
+  numerator: Schema.Number,
+  missing: Schema.Number,
+  observed: Schema.Number,
+  sum: Schema.Number
+}).annotations({ identifier: "Counts" })
+
+const Score = Schema.NullOr(Schema.Number)
+
+/**
+ * A coverage report: figures per metric and place of the roll-up, with the members of the
+ * scope (who is counted, missing or excluded, and why).
+ *
+ * @since 0.1.0
+ * @category views
+ */
+export const CoverageReport = Schema.Struct({
+  scope: Schema.String,
+  period: Schema.Struct({ from: Schema.String, to: Schema.String }),
+  asOf: Schema.String,
+  end: Schema.String,
+  zone: Schema.String,
+  places: Schema.Array(Schema.Struct({
+    placeId: Schema.String,
+    name: Schema.String,
+    level: Schema.String,
+    parentId: Schema.NullOr(Schema.String),
+    depth: Schema.Int
+  })),
+  metrics: Schema.Array(Schema.Struct({
+    id: Schema.String,
+    title: LabelView,
+    description: LabelView,
+    scoring: Schema.String,
+    subject: Schema.String,
+    dateField: Schema.String,
+    per: Schema.String,
+    aggregate: Schema.NullOr(Schema.String),
+    unit: Schema.NullOr(Schema.String),
+    improvement: Schema.String,
+    parameters: Schema.Unknown,
+    figures: Schema.Array(Schema.Struct({
+      placeId: Schema.String,
+      counts: Counts,
+      score: Score,
+      stats: Schema.NullOr(Schema.Record({ key: Schema.String, value: Score })),
+      strata: Schema.Array(Schema.Struct({ stratum: Schema.String, counts: Counts, score: Score })),
+      series: Schema.Array(Schema.Struct({ date: Schema.String, counts: Counts, score: Score }))
+    })),
+    members: Schema.Array(Schema.Struct({
+      status: Schema.String,
+      subject: Schema.Struct({
+        kind: Schema.String,
+        id: Schema.String,
+        name: Schema.String,
+        householdId: Schema.optionalWith(Schema.String, { exact: true }),
+        address: Schema.optionalWith(Schema.String, { exact: true }),
+        placeId: Schema.String
+      }),
+      date: Schema.optionalWith(Schema.String, { exact: true }),
+      stratum: Schema.optionalWith(Schema.String, { exact: true }),
+      value: Schema.optionalWith(Schema.Number, { exact: true }),
+      reason: Schema.optionalWith(
+        Schema.Struct({
+          code: Schema.String,
+          label: Schema.String,
+          detail: Schema.optionalWith(
+            Schema.Record({ key: Schema.String, value: Schema.Union(Schema.String, Schema.Number) }),
+            {
+              exact: true
+            }
+          )
+        }),
+        { exact: true }
+      )
+    }))
+  }))
+}).annotations({ identifier: "CoverageReport" })
+
+/**
+ * Query parameters of a coverage report: which metrics (default all), the scope (default
+ * your own), the inclusive period, the as-of date (default the period's end, or today if
+ * earlier), how many levels of roll-up, which members to list, and the label language.
+ *
+ * @since 0.1.0
+ * @category requests
+ */
+export const CoverageParams = Schema.Struct({
+  metric: Schema.optionalWith(Schema.Array(Schema.String.pipe(Schema.maxLength(64))), { exact: true }),
+  scope: Schema.optionalWith(Ids.PlaceId, { exact: true }),
+  from: LocalDate.LocalDate,
+  to: LocalDate.LocalDate,
+  asOf: Schema.optionalWith(LocalDate.LocalDate, { exact: true }),
+  depth: Schema.optionalWith(Schema.NumberFromString.pipe(Schema.int(), Schema.between(0, 10)), { exact: true }),
+  members: Schema.optionalWith(Schema.Literal("all", "gaps", "none"), { exact: true }),
+  locale: Schema.optionalWith(Schema.Literal("zh-Hans", "zh-Hant", "en"), { exact: true })
+})
+
+/**
+ * Coverage: any metric, scope and period; roll-ups along the place tree; CSV downloads.
+ *
+ * @since 0.1.0
+ * @category groups
+ */
+export const CoverageGroup = HttpApiGroup.make("coverage")
+  .add(
+    HttpApiEndpoint.get("metrics", "/metrics")
+      .addSuccess(Schema.Struct({ items: Schema.Array(MetricView) }).annotations({ identifier: "MetricList" }))
+      .annotate(OpenApi.Summary, "The metrics this deployment offers")
+  )
+  .add(
+    HttpApiEndpoint.get("report", "/coverage")
+      .setUrlParams(allErrors(CoverageParams))
+      .addSuccess(CoverageReport)
+      .annotate(OpenApi.Summary, "Coverage figures for a scope and period, rolled up, with who is missing and why")
+  )
+  .add(
+    HttpApiEndpoint.get("csv", "/coverage.csv")
+      .setUrlParams(allErrors(Schema.Struct({
+        ...CoverageParams.fields,
+        table: Schema.optionalWith(Schema.Literal("figures", "series", "members"), { exact: true })
+      })))
+      .addSuccess(Schema.String.pipe(HttpApiSchema.withEncoding({ kind: "Text", contentType: "text/csv" })))
+      .annotate(OpenApi.Summary, "The same as CSV: figures (default), daily series, or members missing and excluded")
+  )
+  .middleware(Authentication)
+  .annotate(OpenApi.Title, "Coverage")
+
+// -----------------------------------------------------------------------------
 // System
 // -----------------------------------------------------------------------------
 
@@ -747,6 +1096,8 @@ export class Api extends HttpApi.make("minqing")
   .add(CampaignsGroup)
   .add(SyncGroup)
   .add(AuditGroup)
+  .add(RulesGroup)
+  .add(CoverageGroup)
   .addError(Invalid)
   .addError(Unauthorized)
   .addError(Forbidden)

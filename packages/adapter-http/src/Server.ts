@@ -33,20 +33,23 @@ import type * as HttpRouter from "@effect/platform/HttpRouter"
 import type * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import { type Accounts, Problem, type Store } from "@minqing/core"
+import { type Accounts, type Deployment, Problem, type Store } from "@minqing/core"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Analytics from "./Analytics.js"
 import { Api } from "./Api.js"
 import { NotFound, PayloadTooLarge, ServerError } from "./ApiError.js"
 import type { BreakGlassLog } from "./BreakGlass.js"
 import * as HttpAccounts from "./HttpAccounts.js"
 import * as HttpAudit from "./HttpAudit.js"
 import * as HttpAuth from "./HttpAuth.js"
+import * as HttpCoverage from "./HttpCoverage.js"
 import * as HttpFacts from "./HttpFacts.js"
+import * as HttpRules from "./HttpRules.js"
 import * as HttpSync from "./HttpSync.js"
 import * as HttpSystem from "./HttpSystem.js"
 import { invalid } from "./internal/errors.js"
@@ -66,6 +69,8 @@ export interface Options {
   readonly openApiPath?: `/${string}` | undefined
   /** Log one line per request (default `true`). */
   readonly requestLog?: boolean | undefined
+  /** The rule pack, metrics, lookback and override storage of the rules and coverage endpoints. */
+  readonly analytics?: Parameters<typeof Analytics.layer>[0] | undefined
   /** Allow cross-origin calls from browsers (default: off). */
   readonly cors?: Parameters<typeof HttpApiBuilder.middlewareCors>[0] | boolean | undefined
 }
@@ -84,11 +89,22 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
  * @since 0.1.0
  * @category layers
  */
-export const layerApi: Layer.Layer<HttpApi.Api, never, Store.Store | Accounts.Accounts | BreakGlassLog> = HttpApiBuilder
-  .api(Api).pipe(
-    Layer.provide([HttpSystem.layer, HttpAccounts.layer, HttpFacts.layer, HttpSync.layer, HttpAudit.layer]),
-    Layer.provide(HttpAuth.layer)
-  )
+export const layerApi: Layer.Layer<
+  HttpApi.Api,
+  never,
+  Store.Store | Accounts.Accounts | Deployment.Deployment | BreakGlassLog | Analytics.Analytics
+> = HttpApiBuilder.api(Api).pipe(
+  Layer.provide([
+    HttpSystem.layer,
+    HttpAccounts.layer,
+    HttpFacts.layer,
+    HttpSync.layer,
+    HttpAudit.layer,
+    HttpRules.layer,
+    HttpCoverage.layer
+  ]),
+  Layer.provide(HttpAuth.layer)
+)
 
 const tooLarge = (limit: number) =>
   new PayloadTooLarge({
@@ -202,6 +218,7 @@ export const layer = (
   | HttpRouter.HttpRouter.DefaultServices
   | Store.Store
   | Accounts.Accounts
+  | Deployment.Deployment
   | BreakGlassLog
 > => {
   const cors = options.cors === undefined || options.cors === false
@@ -212,6 +229,7 @@ export const layer = (
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: options.openApiPath ?? "/openapi.json" })),
     Layer.provide(cors),
     Layer.provide(layerGuard(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)),
-    Layer.provide(layerApi)
+    Layer.provide(layerApi),
+    Layer.provide(Analytics.layer(options.analytics))
   )
 }

@@ -3,6 +3,13 @@
  */
 
 /**
+ * What the rules and coverage endpoints run: pack, metrics, overrides.
+ *
+ * @since 0.1.0
+ */
+export * as Analytics from "./Analytics.js"
+
+/**
  * The HTTP API spec: endpoints, request and response schemas (client-safe; also exported
  * as `@minqing/adapter-http/Api`).
  *
@@ -60,11 +67,25 @@ export * as HttpAudit from "./HttpAudit.js"
 export * as HttpAuth from "./HttpAuth.js"
 
 /**
+ * Handlers of the coverage endpoints.
+ *
+ * @since 0.1.0
+ */
+export * as HttpCoverage from "./HttpCoverage.js"
+
+/**
  * Handlers of the fact endpoints.
  *
  * @since 0.1.0
  */
 export * as HttpFacts from "./HttpFacts.js"
+
+/**
+ * Handlers of the rules endpoints.
+ *
+ * @since 0.1.0
+ */
+export * as HttpRules from "./HttpRules.js"
 
 /**
  * Handlers of offline sync.

@@ -26,6 +26,14 @@ describe("smoke", () => {
       console.log(JSON.stringify(o.json.paths["/places"].post.requestBody), JSON.stringify(o.json.paths["/sync/visits"].post.requestBody))
       const r9 = yield* W.call("POST", "/residents", { token: tokens.liaison, body: { _tag: "Resident", id: "bad id", name: "", sex: "x", doses: [1] } })
       console.log(r9.status, r9.text.slice(0, 2500))
+      for (const u of ["/rules", "/worklist?date=2021-05-10", "/tasks?from=2021-05-09&to=2021-05-10", "/forecast?days=3", "/metrics", "/coverage?from=2021-05-01&to=2021-05-10&metric=household-screening", "/coverage.csv?from=2021-05-01&to=2021-05-10&metric=household-screening"]) {
+        const r = yield* W.call("GET", u, { token: tokens.liaison })
+        console.log(u, r.status, r.text.slice(0, 700))
+      }
+      const ro = yield* W.call("PUT", "/rules/household-sweep", { token: tokens.admin, body: { params: { window: { before: 0, after: 2 } } } })
+      console.log(ro.status, ro.text.slice(0, 700))
+      const rb = yield* W.call("PUT", "/rules/household-sweep", { token: tokens.admin, body: { params: { window: { before: "x" } } } })
+      console.log(rb.status, rb.text.slice(0, 700))
       assert.strictEqual(r1.status, 200)
     }).pipe(Effect.provide(W.layerServer())))
 })

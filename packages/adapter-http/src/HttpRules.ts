@@ -1,0 +1,224 @@
+/**
+ * Handlers of the rules endpoints: the effective pack and its parameters (overrides by the
+ * subdistrict administrator), tasks with explanations, worklists and the workload
+ * forecast. Facts come from `Store.load` within the caller's scope; the engines are the
+ * core's pure functions.
+ *
+ * @since 0.1.0
+ */
+import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import {
+  Deployment,
+  Engine,
+  Forecast,
+  type Ids,
+  LocalDate,
+  Problem,
+  Rule,
+  RulePack,
+  type Task,
+  Worklist
+} from "@minqing/core"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Analytics from "./Analytics.js"
+import { Api, RulePackView, RuleView } from "./Api.js"
+import { NotFound } from "./ApiError.js"
+import { Session, type SessionShape } from "./Auth.js"
+import { requireAdmin } from "./HttpAccounts.js"
+import { invalid, serverError } from "./internal/errors.js"
+import { checkSpan, load } from "./internal/scoped.js"
+
+const ruleView = (base: RulePack.RulePack, effective: RulePack.RulePack, overrides: Analytics.Overrides) =>
+(
+  rule: Rule.Any
+): RuleView => {
+  const running = RulePack.get(effective, rule.id)
+  return new RuleView({
+    id: rule.id,
+    version: (running ?? rule).version,
+    title: rule.title,
+    description: rule.description,
+    subject: rule.subject.kind,
+    enabled: running !== undefined,
+    overridden: Object.prototype.hasOwnProperty.call(overrides, rule.id),
+    params: Rule.encodedParams(running ?? rule),
+    defaults: Rule.encodedParams(RulePack.get(base, rule.id) ?? rule)
+  })
+}
+
+const current = Effect.gen(function*() {
+  const analytics = yield* Analytics.Analytics
+  const { overrides, pack } = yield* Analytics.effectivePack(analytics).pipe(Effect.catchAll(serverError))
+  return { analytics, pack, overrides }
+})
+
+const findRule = (base: RulePack.RulePack, id: string) => {
+  const rule = RulePack.get(base, id)
+  return rule === undefined
+    ? Effect.fail(
+      new NotFound({
+        message: `No rule "${id}" in the pack "${base.name}"; it has: ${RulePack.ids(base).join(", ")}.`,
+        kind: "rule",
+        id
+      })
+    )
+    : Effect.succeed(rule)
+}
+
+const liaisonOf = (session: SessionShape, requested: Ids.LiaisonId | undefined): Ids.LiaisonId | undefined =>
+  requested ?? (session.actor.role === "liaison" ? session.account.liaisonId : undefined)
+
+const requireLiaison = (
+  facts: { readonly liaisons: ReadonlyArray<{ readonly id: string }> },
+  liaisonId: Ids.LiaisonId | undefined
+) =>
+  liaisonId === undefined || facts.liaisons.some((l) => l.id === liaisonId)
+    ? Effect.void
+    : Effect.fail(
+      new NotFound({ message: `No liaison "${liaisonId}" within your scope.`, kind: "liaison", id: liaisonId })
+    )
+
+type Defined<A> =
+  & { readonly [K in keyof A as undefined extends A[K] ? never : K]: A[K] }
+  & { readonly [K in keyof A as undefined extends A[K] ? K : never]?: Exclude<A[K], undefined> }
+
+// The engines' results spell absent fields as `undefined`; the views leave them out.
+const dropUndefined = <A extends object>(a: A): Defined<A> =>
+  Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) as Defined<A>
+
+/**
+ * The rules handlers.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = HttpApiBuilder.group(Api, "rules", (handlers) =>
+  handlers
+    .handle("pack", () =>
+      Effect.gen(function*() {
+        const { analytics, overrides, pack } = yield* current
+        return new RulePackView({
+          name: pack.name,
+          rules: analytics.pack.rules.map(ruleView(analytics.pack, pack, overrides))
+        })
+      }))
+    .handle("override", ({ path, payload }) =>
+      Effect.gen(function*() {
+        const session = yield* Session
+        yield* requireAdmin(session, "Changing rule parameters")
+        const { analytics, overrides } = yield* current
+        const rule = yield* findRule(analytics.pack, path.ruleId)
+        const previous = overrides[rule.id]
+        const before: { enabled?: boolean; params?: Record<string, unknown> } = previous === false
+          ? { enabled: false }
+          : typeof previous === "object" && previous !== null
+          ? previous as any
+          : {}
+        const entry = {
+          ...(payload.enabled ?? before.enabled) === undefined ? {} : { enabled: payload.enabled ?? before.enabled },
+          ...(payload.params === undefined && before.params === undefined)
+            ? {}
+            : { params: { ...before.params, ...payload.params } }
+        }
+        const next = { ...overrides, [rule.id]: entry }
+        const configured = RulePack.configure(analytics.pack, next)
+        if (Either.isLeft(configured)) {
+          const error = configured.left
+          const path = error._tag === "InvalidRuleParams" && error.parameter !== "" && error.parameter !== "enabled"
+            ? ["params", ...error.parameter.split(".")]
+            : error._tag === "InvalidRuleParams" && error.parameter === "enabled"
+            ? ["enabled"]
+            : []
+          return yield* invalid([Problem.make("invalid", error.message, { path })], "Rule parameters refused")
+        }
+        yield* analytics.overrides.save(next).pipe(Effect.catchAll(serverError))
+        yield* Effect.logInfo("rule override saved").pipe(
+          Effect.annotateLogs({ by: session.account.id, rule: rule.id })
+        )
+        return ruleView(analytics.pack, configured.right, next)(rule)
+      }))
+    .handle("reset", ({ path }) =>
+      Effect.gen(function*() {
+        const session = yield* Session
+        yield* requireAdmin(session, "Changing rule parameters")
+        const { analytics, overrides } = yield* current
+        const rule = yield* findRule(analytics.pack, path.ruleId)
+        const { [rule.id]: _dropped, ...rest } = overrides
+        yield* analytics.overrides.save(rest).pipe(Effect.catchAll(serverError))
+        const { pack } = yield* current
+        return ruleView(analytics.pack, pack, rest)(rule)
+      }))
+    .handle("worklist", ({ urlParams }) =>
+      Effect.gen(function*() {
+        const session = yield* Session
+        const { analytics, pack } = yield* current
+        const { zone } = yield* Deployment.Deployment
+        const date = urlParams.date ?? (yield* Deployment.today)
+        const liaisonId = liaisonOf(session, urlParams.liaisonId)
+        const facts = yield* load(session, {
+          placeId: urlParams.placeId,
+          from: date,
+          to: date,
+          lookbackDays: analytics.lookbackDays
+        })
+        yield* requireLiaison(facts, liaisonId)
+        const worklist = Worklist.make(pack, facts, {
+          date,
+          zone,
+          ...(liaisonId === undefined ? {} : { liaisonId }),
+          ...(urlParams.placeId === undefined ? {} : { placeId: urlParams.placeId })
+        })
+        return {
+          ...dropUndefined({ date: worklist.date, liaisonId: worklist.liaisonId, placeId: worklist.placeId }),
+          stops: worklist.stops.map((stop) => dropUndefined({ ...stop })),
+          tasks: worklist.tasks
+        }
+      }))
+    .handle("tasks", ({ urlParams }) =>
+      Effect.gen(function*() {
+        const session = yield* Session
+        const { analytics, pack } = yield* current
+        const { zone } = yield* Deployment.Deployment
+        const today = yield* Deployment.today
+        const from = urlParams.from ?? today
+        const to = urlParams.to ?? from
+        const asOf = urlParams.asOf ?? today
+        yield* checkSpan(from, to, 62)
+        const liaisonId = liaisonOf(session, urlParams.liaisonId)
+        const facts = yield* load(session, {
+          placeId: urlParams.placeId,
+          from,
+          to: LocalDate.max(to, asOf),
+          lookbackDays: analytics.lookbackDays
+        })
+        yield* requireLiaison(facts, liaisonId)
+        const owners = Worklist.owners(facts)
+        const tasks = Engine.evaluate(pack, facts, { asOf, from, to, zone }).filter((t: Task.Task) =>
+          (liaisonId === undefined || owners.get(t.householdId)?.id === liaisonId) &&
+          (urlParams.state === undefined || t.state === urlParams.state)
+        )
+        return { from, to, asOf, tasks }
+      }))
+    .handle("forecast", ({ urlParams }) =>
+      Effect.gen(function*() {
+        const session = yield* Session
+        const { analytics, pack } = yield* current
+        const { zone } = yield* Deployment.Deployment
+        const from = urlParams.from ?? (yield* Deployment.today)
+        const days = urlParams.days ?? 7
+        const facts = yield* load(session, {
+          placeId: urlParams.placeId,
+          from,
+          to: LocalDate.addDays(from, days - 1),
+          lookbackDays: analytics.lookbackDays
+        })
+        const forecast = Forecast.make(pack, facts, { from, days, zone })
+        return {
+          pack: forecast.pack,
+          days: forecast.days,
+          rows: forecast.rows.map((row) => dropUndefined({ ...row })),
+          totals: forecast.totals,
+          byRule: forecast.byRule
+        }
+      })))

@@ -44,6 +44,21 @@ const overlaps = (
   to: LocalDate.LocalDate
 ) => r.activeFrom <= to && (r.activeUntil === undefined || r.activeUntil >= from)
 
+/** A value computed once per context (per metric run, per day), without building memo keys. */
+const perContext = <A>(compute: (ctx: Metric.Context<any>) => A) => {
+  const cache = new WeakMap<object, A>()
+  return (ctx: Metric.Context<any>): A => {
+    let value = cache.get(ctx)
+    if (value === undefined) {
+      value = compute(ctx)
+      cache.set(ctx, value)
+    }
+    return value
+  }
+}
+
+const NOT_VISITED = Metric.reason("not-visited")
+
 const visitReasons = {
   "not-visited": l("期内未入户", "期內未入戶", "Not visited in the period"),
   "nobody-home": l("入户无人在家", "入戶無人在家", "Visited, nobody home"),
@@ -65,10 +80,8 @@ const reached = (
   let attempts = 0
   let contacted = 0
   let last: string | undefined
-  for (let i = days.length - 1; i >= 0; i--) {
-    const d = days[i]
-    if (d > toDay) continue
-    if (d < fromDay) break
+  for (let i = Metric.lastOnOrBefore(days, toDay); i >= 0; i--) {
+    if (days[i] < fromDay) break
     const v = visits[i]
     attempts++
     if (v.outcome === "contacted") {
@@ -77,7 +90,7 @@ const reached = (
     }
     last ??= v.outcome
   }
-  if (attempts === 0) return Metric.reason("not-visited")
+  if (attempts === 0) return NOT_VISITED
   if (contacted > 0) return Metric.reason("not-served", { visits: attempts })
   return Metric.reason(last === "refused" ? "refused" : "nobody-home", { visits: attempts })
 }
@@ -112,7 +125,7 @@ export const householdScreening: Metric.Metric<undefined> = Metric.make<Househol
   subjects: (ctx) => ctx.index.households,
   describe: (h, ctx) => ctx.index.householdSubject(h),
   initialPopulation: (h, ctx) => overlaps(h, ctx.period.from, ctx.on),
-  numerator: (h, ctx) => reached(ctx, h.id, day(ctx.period.from), day(ctx.on))
+  numerator: (h, ctx) => reached(ctx, h.id, ctx.fromDay, ctx.onDay)
 })
 
 // ---------------------------------------------------------------------------
@@ -157,6 +170,7 @@ export const vaccinationDefaults: VaccinationParameters = {
 
 interface VaccinationSubject {
   readonly resident: Resident.Resident
+  readonly subject: Metric.Subject
   readonly doses: number
   readonly needed: number
   readonly exclusion: Metric.Reason | undefined
@@ -200,7 +214,7 @@ const vaccinationPopulation = (ctx: Metric.Context<VaccinationParameters>): Read
       : e._tag === "temporarily-contraindicated" && e.until !== undefined
       ? Metric.reason(e._tag, { until: e.until })
       : Metric.reason(e._tag)
-    list.push({ resident: r, doses: doses.length, needed, exclusion })
+    list.push({ resident: r, subject: ctx.index.residentSubject(r), doses: doses.length, needed, exclusion })
   }
   out = list
   byParams.set(p, out)
@@ -224,7 +238,7 @@ const vaccinationMetric = (
     reasons: vaccinationReasons,
     parameters: { schema: VaccinationParameters, defaults: vaccinationDefaults },
     subjects: vaccinationPopulation,
-    describe: (s, ctx) => ctx.index.residentSubject(s.resident),
+    describe: (s) => s.subject,
     exclusion: (s) => s.exclusion,
     numerator
   })
@@ -299,10 +313,10 @@ export const vaccinationBooster: Metric.Metric<VaccinationParameters> = vaccinat
       : Metric.reason("no-booster", { doses: s.doses }))
 )
 
-const checkedResidents = (ctx: Metric.Context<unknown>): ReadonlySet<string> =>
+const checkedResidents = perContext((ctx): ReadonlySet<string> =>
   ctx.memo(`minqing/vaccination-checked/${ctx.period.from}/${ctx.on}`, () => {
-    const from = day(ctx.period.from)
-    const to = day(ctx.on)
+    const from = ctx.fromDay
+    const to = ctx.onDay
     const out = new Set<string>()
     for (const h of ctx.index.households) {
       const { days, visits } = ctx.index.visitsOf(h.id, ctx.period.from)
@@ -313,6 +327,7 @@ const checkedResidents = (ctx: Metric.Context<unknown>): ReadonlySet<string> =>
     }
     return out
   })
+)
 
 /**
  * Status-checked coverage: the same population, checked by a vaccination-check observation
@@ -590,7 +605,7 @@ interface DecoctionDay {
   readonly reaching: ReadonlyMap<Household["id"], ReadonlySet<string>>
 }
 
-const decoctionDay = (ctx: Metric.Context<unknown>): DecoctionDay =>
+const decoctionDay = perContext((ctx): DecoctionDay =>
   ctx.memo(`minqing/decoction/${ctx.on}`, () => {
     const d = ctx.on
     const campaigns = ctx.index.campaigns.filter((c) =>
@@ -610,6 +625,7 @@ const decoctionDay = (ctx: Metric.Context<unknown>): DecoctionDay =>
     }
     return { campaigns, households, reaching }
   })
+)
 
 /**
  * Decoction served per campaign day (中药预防汤剂发放率): on each day of the period (up to
@@ -637,7 +653,7 @@ export const decoctionServed: Metric.Metric<undefined> = Metric.make<Household, 
   describe: (h, ctx) => ctx.index.householdSubject(h),
   numerator: (h, ctx) => {
     const ids = decoctionDay(ctx).reaching.get(h.id)!
-    const d = day(ctx.on)
+    const d = ctx.onDay
     return reached(ctx, h.id, d, d, (v) => v.observations.some((o) => o._tag === "decoction" && ids.has(o.campaignId)))
   }
 })
@@ -663,10 +679,10 @@ const openedDay = (m: Matter, ctx: Metric.Context<unknown>) => ctx.index.epochDa
 const resolvedDay = (m: Matter, ctx: Metric.Context<unknown>): number | undefined => {
   if (m.resolution === undefined) return undefined
   const d = ctx.index.epochDayOf(m.resolution.at)
-  return d <= day(ctx.on) ? d : undefined
+  return d <= ctx.onDay ? d : undefined
 }
 const inPeriod = (d: number | undefined, ctx: Metric.Context<unknown>) =>
-  d !== undefined && d >= day(ctx.period.from) && d <= day(ctx.on)
+  d !== undefined && d >= ctx.fromDay && d <= ctx.onDay
 
 const matterMetric = (
   options: Pick<Metric.Definition<Matter, undefined>, "id" | "title" | "description" | "dateField" | "scoring"> & {
@@ -782,8 +798,8 @@ interface Workload {
 
 const workload = (ctx: Metric.Context<unknown>): Workload =>
   ctx.memo(`minqing/workload/${ctx.period.from}/${ctx.on}`, () => {
-    const from = day(ctx.period.from)
-    const to = day(ctx.on)
+    const from = ctx.fromDay
+    const to = ctx.onDay
     const households = new Map<PlaceId, number>()
     const visits = new Map<string, number>()
     for (const h of ctx.index.households) {

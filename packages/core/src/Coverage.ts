@@ -608,12 +608,15 @@ const NOT_IN_NUMERATOR: Metric.Reason = { code: "not-in-numerator" }
 interface Layout {
   readonly nodes: ReadonlyArray<Node>
   readonly parent: Int32Array
+  /** One past the last place of each place's subtree (places are in preorder). */
+  readonly end: Int32Array
   readonly nodeOf: (placeId: PlaceId) => number
 }
 
 const layout = (tree: Place.Tree, scope: PlaceId, maxDepth: number): Layout => {
   const nodes: Array<Node> = []
   const parent: Array<number> = []
+  const ends: Array<number> = []
   const index = new Map<PlaceId, number>()
   const sortKey = (p: Place.Place) => p.code ?? p.id
   const visit = (place: Place.Place, parentIndex: number, depth: number) => {
@@ -632,8 +635,10 @@ const layout = (tree: Place.Tree, scope: PlaceId, maxDepth: number): Layout => {
       children: kids.map((k) => k.id)
     })
     parent.push(parentIndex)
+    ends.push(0)
     index.set(place.id, i)
     for (const k of kids) visit(k, i, depth + 1)
+    ends[i] = nodes.length
   }
   visit(tree.get(scope)!, -1, 0)
   // Places below the deepest level shown count for their ancestor that is shown.
@@ -649,12 +654,99 @@ const layout = (tree: Place.Tree, scope: PlaceId, maxDepth: number): Layout => {
     }
     return 0
   }
-  return { nodes, parent: Int32Array.from(parent), nodeOf }
+  return { nodes, parent: Int32Array.from(parent), end: Int32Array.from(ends), nodeOf }
+}
+
+/** Adds every place's counts into its parent's (preorder: children come after parents). */
+const rollUp = (t: Tally, parent: Int32Array) => {
+  for (let i = parent.length - 1; i > 0; i--) {
+    const p = parent[i]
+    t.population[p] += t.population[i]
+    t.excluded[p] += t.excluded[i]
+    t.numerator[p] += t.numerator[i]
+    t.observed[p] += t.observed[i]
+    t.sum[p] += t.sum[i]
+    if (t.values !== undefined && t.values[i].length > 0) {
+      const into = t.values[p]
+      for (const v of t.values[i]) into.push(v)
+    }
+  }
+}
+
+type Buckets = { readonly [S in Metric.Status]: Array<Array<Metric.Member>> }
+
+const EMPTY_MEMBERS: ReadonlyArray<Metric.Member> = []
+
+/**
+ * A figure whose member lists, strata and series are put together on first read: a report
+ * holds every member once, at its own place, and a place's lists are its subtree's.
+ */
+class LazyFigure implements Figure {
+  readonly #buckets: Buckets
+  readonly #from: number
+  readonly #to: number
+  readonly #lists: { [S in Metric.Status]?: ReadonlyArray<Metric.Member> } = {}
+  readonly #strata: () => ReadonlyArray<StratumFigure>
+  readonly #series: () => ReadonlyArray<SeriesPoint>
+  #strataValue: ReadonlyArray<StratumFigure> | undefined
+  #seriesValue: ReadonlyArray<SeriesPoint> | undefined
+  constructor(
+    readonly placeId: PlaceId,
+    readonly counts: Counts,
+    readonly score: number | undefined,
+    readonly stats: Stats | undefined,
+    buckets: Buckets,
+    from: number,
+    to: number,
+    strata: () => ReadonlyArray<StratumFigure>,
+    series: () => ReadonlyArray<SeriesPoint>
+  ) {
+    this.#buckets = buckets
+    this.#from = from
+    this.#to = to
+    this.#strata = strata
+    this.#series = series
+  }
+  #list(status: Metric.Status): ReadonlyArray<Metric.Member> {
+    let list = this.#lists[status]
+    if (list === undefined) {
+      const buckets = this.#buckets[status]
+      if (this.#to - this.#from === 1) list = buckets[this.#from] ?? EMPTY_MEMBERS
+      else {
+        const all: Array<Metric.Member> = []
+        for (let i = this.#from; i < this.#to; i++) {
+          const b = buckets[i]
+          if (b !== undefined) { for (let k = 0; k < b.length; k++) all.push(b[k]) }
+        }
+        list = all
+      }
+      this.#lists[status] = list
+    }
+    return list
+  }
+  get numerator() {
+    return this.#list("numerator")
+  }
+  get missing() {
+    return this.#list("missing")
+  }
+  get excluded() {
+    return this.#list("excluded")
+  }
+  get included() {
+    return this.#list("included")
+  }
+  get strata() {
+    return this.#strataValue ??= this.#strata()
+  }
+  get series() {
+    return this.#seriesValue ??= this.#series()
+  }
 }
 
 const evaluate = (
   metric: Metric.Metric,
-  base: Omit<Metric.Context<unknown>, "parameters" | "period" | "on">,
+  base: Omit<Metric.Context<unknown>, "parameters" | "period" | "on" | "fromDay" | "onDay">,
   lay: Layout
 ): Result => {
   const def = metric.definition
@@ -667,12 +759,8 @@ const evaluate = (
   const days = end < period.from ? [] : LocalDate.days({ from: period.from, to: end })
 
   const total = tally(n, isCV)
-  const lists = {
-    numerator: Array.from({ length: n }, () => [] as Array<Metric.Member>),
-    missing: Array.from({ length: n }, () => [] as Array<Metric.Member>),
-    excluded: Array.from({ length: n }, () => [] as Array<Metric.Member>),
-    included: Array.from({ length: n }, () => [] as Array<Metric.Member>)
-  }
+  // Each member is kept once, at its own place; figures gather their subtree on demand.
+  const buckets: Buckets = { numerator: [], missing: [], excluded: [], included: [] }
   const strata = new Map<string, Tally>()
   const series = metric.series ? days.map(() => tally(n, isCV)) : []
 
@@ -704,70 +792,75 @@ const evaluate = (
         if (isCV) value = def.observation!(s, ctx)
         if (withMembers && def.note !== undefined) why = def.note(s, ctx)
       }
-      let strat: Tally | undefined
+      const node = lay.nodeOf(subject.placeId)
+      if (day !== undefined) bump(day, node, status, value)
       if (stratum !== undefined) {
-        strat = strata.get(stratum)
+        let strat = strata.get(stratum)
         if (strat === undefined) strata.set(stratum, strat = tally(n, isCV))
+        bump(strat, node, status, value)
       }
-      let member: Metric.Member | undefined
       if (withMembers) {
-        member = { subject, status }
-        if (date !== undefined) (member as { date?: LocalDate.LocalDate }).date = date
-        if (why !== undefined) (member as { reason?: Metric.Reason }).reason = why
-        if (value !== undefined) (member as { value?: number }).value = value
-        if (stratum !== undefined) (member as { stratum?: string }).stratum = stratum
-      }
-      const list = lists[status]
-      for (let i = lay.nodeOf(subject.placeId); i >= 0; i = parent[i]) {
-        if (day !== undefined) bump(day, i, status, value)
-        if (strat !== undefined) bump(strat, i, status, value)
-        if (member !== undefined) {
-          bump(total, i, status, value)
-          list[i].push(member)
-        }
+        bump(total, node, status, value)
+        // One shape for every member keeps this loop monomorphic; absent fields are undefined.
+        const member = { subject, status, date, reason: why, value, stratum } as Metric.Member
+        const bucket = buckets[status]
+        const list = bucket[node]
+        if (list === undefined) bucket[node] = [member]
+        else list.push(member)
       }
     }
   }
 
-  const ctxFor = (from: LocalDate.LocalDate, to: LocalDate.LocalDate): Metric.Context<unknown> => ({
+  const ctxFor = (
+    from: LocalDate.LocalDate,
+    to: LocalDate.LocalDate,
+    on: LocalDate.LocalDate
+  ): Metric.Context<unknown> => ({
     ...base,
     parameters: metric.parameters,
     period: { from, to },
-    on: to
+    on,
+    fromDay: LocalDate.toEpochDay(from),
+    onDay: LocalDate.toEpochDay(on)
   })
 
   if (metric.per === "day") {
-    days.forEach((d, k) => run(ctxFor(d, d), d, series[k]))
+    days.forEach((d, k) => run(ctxFor(d, d, d), d, series[k]))
   } else {
-    run({ ...ctxFor(period.from, period.to), on: end }, undefined, undefined)
-    if (metric.series) days.forEach((d, k) => run(ctxFor(d, d), undefined, series[k]))
+    run(ctxFor(period.from, period.to, end), undefined, undefined)
+    if (metric.series) days.forEach((d, k) => run(ctxFor(d, d, d), undefined, series[k]))
   }
+
+  rollUp(total, parent)
+  for (const t of strata.values()) rollUp(t, parent)
+  for (const t of series) rollUp(t, parent)
 
   const strataKeys = [...strata.keys()].sort(compareText)
   const figures: Array<Figure> = lay.nodes.map((node, i) => {
     const st = isCV ? stats(total.values![i]) : undefined
     const counts = countsOf(total, i, scoring)
-    return {
-      placeId: node.placeId,
+    return new LazyFigure(
+      node.placeId,
       counts,
-      score: scoreOf(metric, counts, st),
-      stats: st,
-      numerator: lists.numerator[i],
-      missing: lists.missing[i],
-      excluded: lists.excluded[i],
-      included: lists.included[i],
-      strata: strataKeys.map((key) => {
-        const t = strata.get(key)!
-        const sst = isCV ? stats(t.values![i]) : undefined
-        const c = countsOf(t, i, scoring)
-        return { stratum: key, counts: c, score: scoreOf(metric, c, sst), stats: sst }
-      }),
-      series: days.length === 0 || !metric.series ? [] : days.map((date, k) => {
-        const t = series[k]
-        const c = countsOf(t, i, scoring)
-        return { date, counts: c, score: scoreOf(metric, c, isCV ? stats(t.values![i]) : undefined) }
-      })
-    }
+      scoreOf(metric, counts, st),
+      st,
+      buckets,
+      i,
+      lay.end[i],
+      () =>
+        strataKeys.map((key) => {
+          const t = strata.get(key)!
+          const sst = isCV ? stats(t.values![i]) : undefined
+          const c = countsOf(t, i, scoring)
+          return { stratum: key, counts: c, score: scoreOf(metric, c, sst), stats: sst }
+        }),
+      () =>
+        days.length === 0 || !metric.series ? [] : days.map((date, k) => {
+          const t = series[k]
+          const c = countsOf(t, i, scoring)
+          return { date, counts: c, score: scoreOf(metric, c, isCV ? stats(t.values![i]) : undefined) }
+        })
+    )
   })
   return { metric, figures }
 }
@@ -821,7 +914,7 @@ export const compute = (options: Options): Either.Either<Report, CoverageError> 
   const memo = new Map<string, unknown>()
   let tasks: ReadonlyArray<Metric.TaskView> | undefined
   const source = options.tasks ?? rules(BuiltInRules.pack)
-  const base: Omit<Metric.Context<unknown>, "parameters" | "period" | "on"> = {
+  const base: Omit<Metric.Context<unknown>, "parameters" | "period" | "on" | "fromDay" | "onDay"> = {
     facts,
     index,
     scope,

@@ -247,6 +247,10 @@ export interface Context<P = unknown> {
    * last day, or the as-of date when that is earlier.
    */
   readonly on: LocalDate.LocalDate
+  /** `period.from` as an epoch day, to compare with `HouseholdVisits.days`. */
+  readonly fromDay: number
+  /** `on` as an epoch day. */
+  readonly onDay: number
   readonly zone: TimeZone.TimeZone
   readonly parameters: P
   /** The tasks of the rules engine as of `asOf`, computed on first use. */
@@ -347,11 +351,9 @@ const ID = /^[a-z][a-z0-9-]{0,63}$/
  *   dateField: "Visit.at",
  *   subjects: (ctx) => ctx.index.households,
  *   describe: (h, ctx) => ctx.index.householdSubject(h),
- *   numerator: (h, ctx) => {
- *     const { days } = ctx.index.visitsOf(h.id, ctx.period.from)
- *     return days.some((d) => d >= Metric.day(ctx.period.from) && d <= Metric.day(ctx.on)) ||
- *       Metric.reason("not-visited")
- *   }
+ *   numerator: (h, ctx) =>
+ *     ctx.index.visitsOf(h.id).days.some((d) => d >= ctx.fromDay && d <= ctx.onDay) ||
+ *     Metric.reason("not-visited")
  * })
  * ```
  *
@@ -448,6 +450,24 @@ export const rename = <P>(metric: Metric<P>, id: string, title?: Labels.Label): 
  * @category utils
  */
 export { toEpochDay as day } from "./LocalDate.js"
+
+/**
+ * The index of the last of `days` (sorted) that is on or before `day`, or -1: where to start
+ * walking a household's visits backwards from a date.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const lastOnOrBefore = (days: ReadonlyArray<number>, day: number): number => {
+  let lo = 0
+  let hi = days.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (days[mid] <= day) lo = mid + 1
+    else hi = mid
+  }
+  return lo - 1
+}
 
 /**
  * The label of a reason code in a locale (the metric's own table first; unknown codes come

@@ -217,11 +217,12 @@ describe("built-in metrics", () => {
     assert.strictEqual(f.counts.denominator, 6)
     assert.strictEqual(f.counts.numerator, 2)
     assert.deepStrictEqual(f.numerator.map((m) => [m.subject.id, m.date]), [["h1", "2021-05-10"], ["h3", "2021-05-11"]])
+    // Members are listed place by place (g1, then g2), day by day within a place.
     assert.deepStrictEqual(f.missing.map((m) => [m.subject.id, m.date, m.reason?.code]), [
       ["h2", "2021-05-10", "nobody-home"],
-      ["h3", "2021-05-10", "not-served"],
       ["h1", "2021-05-11", "not-visited"],
-      ["h2", "2021-05-11", "refused"]
+      ["h2", "2021-05-11", "refused"],
+      ["h3", "2021-05-10", "not-served"]
     ])
     // Daily: 1/3, 1/3, and no campaign on 05-12.
     assert.deepStrictEqual(f.series.map((p) => p.score), [1 / 3, 1 / 3, undefined])
@@ -240,7 +241,7 @@ describe("built-in metrics", () => {
     assert.deepStrictEqual(ids(at(r, "matters-opened").included), ["m1", "m4"])
     assert.strictEqual(at(r, "matters-opened").score, 2)
     // Resolved: m1 (05-11), m3 (05-12); m5's resolution on 05-14 is after the period → 2.
-    assert.deepStrictEqual(ids(at(r, "matters-resolved").included), ["m3", "m1"])
+    assert.deepStrictEqual(ids(at(r, "matters-resolved").included), ["m1", "m3"])
     // Days: m1 05-10 → 05-11 = 1; m3 05-05 → 05-12 = 7; median (1 + 7) / 2 = 4.
     const days = at(r, "matter-resolution-days")
     assert.strictEqual(days.score, 4)

@@ -1,8 +1,8 @@
 /**
  * Names and texts for generated scenarios, in simplified Chinese as a mainland deployment
  * records them. Only 焦作市, 马村区, 待王街道, 待王村 and the liaison 王丽霞 come from the
- * source article; the other subdistricts of 马村区 are its real neighbours, and every
- * village, street and person below them is invented but plausible.
+ * source article; the other subdistricts of 马村区 are its real neighbours (three invented
+ * ones make ten), and every village, street and person below them is invented but plausible.
  *
  * @internal
  */

@@ -9,6 +9,8 @@ import { fileURLToPath } from "node:url"
 /** A server running in a child process, listening on 127.0.0.1. */
 export interface ServerProcess {
   readonly port: number
+  /** Everything the child sent when it started listening (tokens, …). */
+  readonly info: Readonly<Record<string, unknown>>
   readonly child: ChildProcess
   readonly stop: () => Promise<void>
 }
@@ -39,6 +41,7 @@ export const startServer = (module: string, args: ReadonlyArray<string>): Promis
       }
       resolve({
         port,
+        info: m as Record<string, unknown>,
         child,
         stop: () =>
           new Promise<void>((done) => {
@@ -66,33 +69,45 @@ export interface LoadResult {
   readonly errors: number
 }
 
-/** A load test: `connections` concurrent clients on loopback for `seconds`. */
+/** One request of a load test: its path, headers and body. */
+export interface RequestSpec {
+  readonly path: string
+  readonly headers?: Record<string, string>
+  readonly body?: string
+}
+
+/**
+ * A load test: `connections` concurrent clients on loopback for `seconds`, each request
+ * built by `request(i)` (a fresh body per POST, so nothing is a replay).
+ */
 export const load = async (options: {
-  readonly url: string
+  readonly base: string
   readonly seconds: number
   readonly connections: number
-  readonly method?: "GET" | "POST"
-  readonly headers?: Record<string, string>
-  /** A fresh body per request (for POSTs that must not replay). */
-  readonly body?: () => string
-  /** Path per request, cycled (for GETs over many liaisons). */
-  readonly paths?: ReadonlyArray<string>
+  readonly method: "GET" | "POST"
+  readonly request: (i: number) => RequestSpec
 }): Promise<LoadResult> => {
-  if (!options.url.startsWith("http://127.0.0.1:")) throw new Error("load tests run on 127.0.0.1 only")
+  if (!options.base.startsWith("http://127.0.0.1:")) throw new Error("load tests run on 127.0.0.1 only")
   let i = 0
   const result = await autocannon({
-    url: options.url,
+    url: options.base,
     connections: options.connections,
     duration: options.seconds,
-    method: options.method ?? "GET",
-    headers: { ...options.headers, ...(options.body ? { "content-type": "application/json" } : {}) },
+    method: options.method,
     requests: [
       {
         setupRequest: (req: any) => {
-          const next = { ...req }
-          if (options.paths) next.path = options.paths[i++ % options.paths.length]
-          if (options.body) next.body = options.body()
-          return next
+          const spec = options.request(i++)
+          return {
+            ...req,
+            path: spec.path,
+            headers: {
+              ...req.headers,
+              ...spec.headers,
+              ...(spec.body === undefined ? {} : { "content-type": "application/json" })
+            },
+            ...(spec.body === undefined ? {} : { body: spec.body })
+          }
         }
       }
     ]

@@ -1,0 +1,56 @@
+/**
+ * Minqing's real HTTP server (`@minqing/adapter-http` `Server.layer`) on the SQLite adapter,
+ * run as a child process for the load tests: `MinqingServer.ts <db file> <zone> <liaisons JSON>`.
+ * It creates a liaison account and token for each liaison given, listens on 127.0.0.1 on an
+ * ephemeral port, and sends `{ port, tokens }` to its parent. Request logging is off (the
+ * bare baseline logs nothing either).
+ */
+import { NodeHttpServer } from "@effect/platform-node"
+import * as HttpServer from "@effect/platform/HttpServer"
+import { BreakGlass, Server, Tokens } from "@minqing/adapter-http"
+import { SqliteStore } from "@minqing/adapter-sqlite"
+import { Accounts, Deployment, type Ids } from "@minqing/core"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import { createServer } from "node:http"
+
+const [filename, zone, liaisonsJson] = process.argv.slice(2)
+const liaisons = JSON.parse(liaisonsJson) as ReadonlyArray<{ liaisonId: Ids.LiaisonId; gridId: Ids.PlaceId }>
+
+const App = Server.layer({ requestLog: false }).pipe(
+  Layer.provideMerge(BreakGlass.layerMemory),
+  Layer.provideMerge(SqliteStore.layer({ filename })),
+  Layer.provideMerge(Deployment.layer({ zone })),
+  Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
+)
+
+const main = Effect.gen(function*() {
+  const accounts = yield* Accounts.Accounts
+  const tokens: Record<string, string> = {}
+  for (const l of liaisons) {
+    const id = Accounts.AccountId.make(`bench-${l.liaisonId}`)
+    yield* accounts.saveAccount(
+      new Accounts.Account({
+        id,
+        name: `bench ${l.liaisonId}`,
+        role: "liaison",
+        scope: [l.gridId],
+        liaisonId: l.liaisonId,
+        active: true
+      })
+    )
+    const issued = yield* Tokens.issue(id, { label: "bench" })
+    tokens[l.liaisonId] = Redacted.value(issued.token)
+  }
+  const server = yield* HttpServer.HttpServer
+  const address = server.address
+  process.send!({ port: address._tag === "TcpAddress" ? address.port : 0, tokens })
+  return yield* Effect.never
+})
+
+process.on("disconnect", () => process.exit(0))
+Effect.runPromise(main.pipe(Effect.provide(App), Effect.scoped)).catch((e: unknown) => {
+  process.send?.({ error: e instanceof Error ? e.message : String(e) })
+  process.exit(1)
+})

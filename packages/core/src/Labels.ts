@@ -40,6 +40,8 @@ const l = (zhHans: string, zhHant: string, en: string): Label => ({ "zh-Hans": z
  */
 export const table = {
   placeLevel: {
+    city: l("市", "市", "City"),
+    district: l("区（县）", "區（縣）", "District / county"),
     subdistrict: l("街道", "街道", "Subdistrict"),
     village: l("村（社区）", "村（社區）", "Village / community"),
     grid: l("片区（网格）", "片區（網格）", "Grid"),

@@ -5,7 +5,10 @@
  * figures side by side with their baselines, and with `--write` regenerates BENCHMARKS.md
  * and results/latest.json from this run.
  */
+import Database from "better-sqlite3"
 import * as fs from "node:fs"
+import { createRequire } from "node:module"
+import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { linkPairs, log, machine, type Row, runGroup, type Size, SIZES, table } from "./harness.js"
@@ -74,6 +77,24 @@ const parse = (argv: ReadonlyArray<string>): Args => {
   return { quick, only, size, write }
 }
 
+const require = createRequire(import.meta.url)
+
+/** Versions of what the figures depend on. */
+const versions = (): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const name of ["effect", "better-sqlite3", "json-rules-engine", "autocannon"]) {
+    try {
+      out[name] = (require(`${name}/package.json`) as { version: string }).version
+    } catch {
+      // not installed: leave it out
+    }
+  }
+  const db = new Database(":memory:")
+  out.SQLite = (db.prepare("SELECT sqlite_version() AS v").get() as { v: string }).v
+  db.close()
+  return out
+}
+
 const commandOf = (args: Args): string =>
   [
     "pnpm bench",
@@ -95,6 +116,7 @@ const main = async () => {
   const selected = groups.filter((g) => args.only.includes(g.suite) && SIZES.indexOf(g.size) <= maxSize)
   const command = commandOf(args)
   const started = Date.now()
+  const loadBefore = os.loadavg()
   log(`${command}: ${selected.length} groups (${selected.map((g) => g.name).join(", ")})`)
   const raw: Array<Row> = []
   for (const group of selected) {
@@ -110,6 +132,12 @@ const main = async () => {
   process.stdout.write(
     `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB.toFixed(1)} GiB, Node ${m.node}, ${m.platform}\n`
   )
+  const load = os.loadavg()
+  process.stdout.write(
+    `Load average: ${loadBefore.map((x) => x.toFixed(1)).join(" ")} before, ${
+      load.map((x) => x.toFixed(1)).join(" ")
+    } after (figures are only comparable on an otherwise idle machine)\n`
+  )
   process.stdout.write(`Command: ${command}   (${seconds.toFixed(0)} s)\n`)
   if (args.quick) {
     process.stdout.write("Quick mode: smoke figures on small workloads, not comparable with a full run.\n")
@@ -120,7 +148,16 @@ const main = async () => {
   if (missed.length > 0) process.stdout.write(`Targets missed (${missed.length}): ${missed.join("; ")}\n`)
   if (args.write) {
     const root = fileURLToPath(new URL("../../", import.meta.url))
-    const results = { command, seconds, machine: m, date: new Date().toISOString(), quick: args.quick, rows }
+    const results = {
+      command,
+      seconds,
+      machine: m,
+      load: { before: loadBefore, after: os.loadavg() },
+      versions: versions(),
+      date: new Date().toISOString(),
+      quick: args.quick,
+      rows
+    }
     fs.mkdirSync(path.join(root, "bench", "results"), { recursive: true })
     fs.writeFileSync(path.join(root, "bench", "results", "latest.json"), JSON.stringify(results, null, 2) + "\n")
     fs.writeFileSync(path.join(root, "BENCHMARKS.md"), report(results))

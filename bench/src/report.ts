@@ -13,6 +13,7 @@ export interface Results {
   readonly quick: boolean
   readonly rows: ReadonlyArray<Row>
   readonly versions?: Readonly<Record<string, string>>
+  readonly load?: { readonly before: ReadonlyArray<number>; readonly after: ReadonlyArray<number> }
 }
 
 const figureOf = (r: Row): string => {
@@ -41,7 +42,14 @@ export const report = (results: Results): string => {
   out.push(`- CPU: ${m.cpus} × ${m.cpuModel}`)
   out.push(`- Memory: ${m.memoryGiB.toFixed(1)} GiB`)
   out.push(`- Node.js ${m.node} (V8 ${m.v8}), ${m.platform}`)
-  for (const [name, version] of Object.entries(results.versions ?? {})) out.push(`- ${name} ${version}`)
+  const versions = Object.entries(results.versions ?? {})
+  if (versions.length > 0) out.push(`- ${versions.map(([name, version]) => `${name} ${version}`).join(", ")}`)
+  if (results.load !== undefined) {
+    const f = (xs: ReadonlyArray<number>) => xs.map((x) => x.toFixed(2)).join(" / ")
+    out.push(
+      `- Load average (1 / 5 / 15 min): ${f(results.load.before)} before the run, ${f(results.load.after)} after`
+    )
+  }
   out.push("")
   out.push("## Results")
   out.push("")

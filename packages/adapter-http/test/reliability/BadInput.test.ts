@@ -186,7 +186,8 @@ describe("bad input on every endpoint", () => {
   it("the templates themselves are accepted, so each mutation was the only cause of a refusal", async () => {
     const refused: Array<string> = []
     for (const e of endpoints.filter((e) => !generatedKeys.includes(e.key))) {
-      const parts = of.get(e.key)!
+      // Fresh ids, in case a broken request was wrongly stored under the template's.
+      const parts: Parts = JSON.parse(JSON.stringify(of.get(e.key)!).replace(/\.fz\b/g, ".fz-control"))
       const reply = await send(server.url, {
         method: e.method,
         path: fillPath(e.path, parts.path) + queryString(parts.urlParams),

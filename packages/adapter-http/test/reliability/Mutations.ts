@@ -584,7 +584,15 @@ export const prepare = (c: Case, template: Parts, tokens: Tokens, maxBodyBytes: 
     },
     expect,
     label: `${endpoint.key} ${mutation.kind}${
-      "at" in mutation ? ` at ${mutation.at.join(".")}` : "key" in mutation ? ` ${mutation.key}` : ""
+      "at" in mutation
+        ? ` at ${mutation.at.join(".")}`
+        : "key" in mutation
+        ? ` ${mutation.key}`
+        : mutation.kind === "body.oversized"
+        ? (mutation.chunked ? " chunked" : " with-length")
+        : mutation.kind === "body.contentType"
+        ? ` ${mutation.contentType.split(";")[0]}`
+        : ""
     } as ${credentialLabel}`
   }
 }

@@ -37,8 +37,14 @@ export interface Tokens {
   readonly spare: string
 }
 
-/** The public id of a token, from its secret `mq_<id>_<secret>`. */
-export const tokenId = (secret: string): string => secret.slice(3, secret.indexOf("_", 3))
+const tokenIds = new Map<string, string>()
+
+/** The public id of a token issued by {@link seed}. */
+export const tokenId = (secret: string): string => {
+  const id = tokenIds.get(secret)
+  if (id === undefined) throw new Error("not a token of the seed")
+  return id
+}
 
 /** The deployment of the world. */
 export const DeploymentLive = Deployment.layer({ zone: "Asia/Shanghai" })
@@ -67,7 +73,11 @@ export const seed = (filename: string): Promise<Tokens> =>
     const store = yield* Store.Store
     const port = yield* Accounts.Accounts
     yield* store.write(system, W.allFacts)
-    const secret = (issued: { readonly token: Redacted.Redacted<string> }) => Redacted.value(issued.token)
+    const secret = (issued: { readonly token: Redacted.Redacted<string>; readonly info: { readonly id: string } }) => {
+      const value = Redacted.value(issued.token)
+      tokenIds.set(value, issued.info.id)
+      return value
+    }
     const valid: Record<string, string> = {}
     for (const [key, account] of Object.entries(W.accounts)) {
       yield* port.saveAccount(account)

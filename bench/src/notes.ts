@@ -13,7 +13,7 @@ export const METHOD: ReadonlyArray<string> = [
   "subdistrict (6 villages, 60 grids, 1,800 households, ~5,400 residents, 90 days, ~160k visits), M a district " +
   "(10 subdistricts, ~99,000 households, 30 days, ~3M visits). \"Today\" is the scenario's last day, 2021-05-14. " +
   "M and the SQLite files of S are built once through the adapter (roster, then visits a day at a time) into " +
-  "bench/.data/ and reused while the scenario builder and the migrations are unchanged; the baseline's own file " +
+  "bench/.data/ and reused while the scenario builder's output and the migrations are unchanged; the baseline's own file " +
   "holds the same facts in a hand-written schema.",
   "**Timing**: each case runs warm-up iterations, then timed ones (`performance.now()` around one call); the table " +
   "gives the median and, where a latency matters, the p99 (nearest rank). Each group of cases runs in its own child " +

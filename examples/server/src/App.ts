@@ -149,7 +149,9 @@ export const start = (settings: Settings): Effect.Effect<Running, StartError, Sc
           lookbackDays: LOOKBACK_DAYS
         }
       }).pipe(
-        Layer.provide(Dashboard.layer({ pack, demo: settings.demo ? logins : undefined })),
+        Layer.provide(
+          Dashboard.layer({ pack, zone: TimeZone.make(settings.zone), demo: settings.demo ? logins : undefined })
+        ),
         Layer.provide(BreakGlass.layerMemory),
         Layer.provide(Layer.succeedContext(Context.merge(ports, http)))
       )

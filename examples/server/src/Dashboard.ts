@@ -1,14 +1,16 @@
 /**
  * The dashboard: static files from `public/` at `/`, chart.js from `node_modules` at
- * `/vendor/chart.umd.js`, the core's label table at `/dashboard/labels.json`, and (for a
- * demo only) the demo logins at `/dashboard/demo.json`. The page reads its figures from the
+ * `/vendor/chart.umd.js`, the core's label table at `/dashboard/labels.json`, the zone and
+ * today's date at `/dashboard/settings.json`, and (for a demo only) the demo logins at
+ * `/dashboard/demo.json`. The page reads its figures from the
  * API itself (`/coverage`, `/tasks`, `/worklist`, …) with the bearer token of its user, so it
  * sees exactly what that user's role and scope allow.
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import { BuiltInMetrics, Labels, type RulePack } from "@minqing/core"
+import { BuiltInMetrics, Labels, type RulePack, type TimeZone } from "@minqing/core"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import { readFile } from "node:fs/promises"
 import { createRequire } from "node:module"
@@ -20,6 +22,8 @@ import type { DemoLogin } from "./Demo.js"
 export interface Options {
   /** The rule pack, for the rules' labels. */
   readonly pack: RulePack.RulePack
+  /** The deployment's zone: the page's "today". */
+  readonly zone: TimeZone.TimeZone
   /** Demo logins the page offers (a demo only: anyone who can reach the server can read them). */
   readonly demo?: ReadonlyArray<DemoLogin> | undefined
   /** Where the static files are (default: this example's `public/`). */
@@ -86,6 +90,15 @@ export const layer = (options: Options) =>
       yield* router.get(
         "/dashboard/labels.json",
         Effect.succeed(HttpServerResponse.text(labels, { contentType: "application/json", headers }))
+      )
+      yield* router.get(
+        "/dashboard/settings.json",
+        Effect.map(Clock.currentTimeMillis, (now) =>
+          HttpServerResponse.unsafeJson({
+            zone: options.zone.name,
+            today: options.zone.dateOf(now),
+            demo: options.demo !== undefined
+          }, { headers }))
       )
       yield* router.get(
         "/dashboard/demo.json",

@@ -89,3 +89,49 @@ export const readRules = (value: string): Effect.Effect<unknown, App.StartError>
       catch: (e) => new StartError({ message: `Rule overrides are not valid JSON: ${(e as Error).message}` })
     })
   })
+
+// East Asian wide characters take two columns in a terminal.
+const WIDE =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/
+
+/** How many terminal columns a text takes. */
+export const displayWidth = (text: string): number => {
+  let width = 0
+  for (const ch of text) width += WIDE.test(ch) ? 2 : 1
+  return width
+}
+
+const pad = (text: string, width: number, align: "left" | "right") => {
+  const fill = " ".repeat(Math.max(0, width - displayWidth(text)))
+  return align === "left" ? text + fill : fill + text
+}
+
+/** A plain text table with a header rule, aligned for CJK text too. */
+export const textTable = (
+  headers: ReadonlyArray<string>,
+  rows: ReadonlyArray<ReadonlyArray<string>>,
+  options: { readonly align?: ReadonlyArray<"left" | "right"> } = {}
+): string => {
+  const widths = headers.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ""))))
+  const align = (i: number) => options.align?.[i] ?? "left"
+  const line = (cells: ReadonlyArray<string>) =>
+    cells.map((c, i) => pad(c ?? "", widths[i], align(i))).join("  ").trimEnd()
+  return [line(headers), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n")
+}
+
+/** A figure as a table cell: a percentage with its counts for a proportion, else the value. */
+export const figureText = (
+  metric: { readonly scoring: string },
+  figure: {
+    readonly score: number | undefined
+    readonly counts: { readonly numerator: number; readonly denominator: number; readonly population: number }
+  } | undefined
+): string => {
+  if (figure === undefined) return "—"
+  if (metric.scoring === "proportion") {
+    return figure.score === undefined
+      ? "—"
+      : `${(figure.score * 100).toFixed(1)}% (${figure.counts.numerator}/${figure.counts.denominator})`
+  }
+  return figure.score === undefined ? String(figure.counts.population) : String(Math.round(figure.score * 100) / 100)
+}

@@ -47,6 +47,7 @@ import {
 import * as Schema from "effect/Schema"
 import { Conflict, Forbidden, Invalid, NotFound, PayloadTooLarge, ServerError, Unauthorized } from "./ApiError.js"
 import { Authentication } from "./Auth.js"
+import { Validation } from "./Validation.js"
 
 // Report every invalid field of a request, not only the first.
 const allErrors = <S extends Schema.Schema.Any>(schema: S): S =>
@@ -250,6 +251,7 @@ const factGroup = <
           "Writes a new version (the store keeps every earlier one and audits the write). Refused with every problem listed if invalid, outside your scope or not allowed for your role."
         )
     )
+    .middleware(Validation)
     .middleware(Authentication)
     .annotate(OpenApi.Title, capitalize(group))
 
@@ -448,6 +450,7 @@ export const SyncGroup = HttpApiGroup.make("sync")
       .addSuccess(ChangesView)
       .annotate(OpenApi.Summary, "Facts changed in your scope since a cursor")
   )
+  .middleware(Validation)
   .middleware(Authentication)
   .annotate(OpenApi.Title, "Sync")
 
@@ -581,6 +584,7 @@ export const AccountsGroup = HttpApiGroup.make("accounts")
       .addSuccess(HttpApiSchema.NoContent)
       .annotate(OpenApi.Summary, "Revoke a token (administrator)")
   )
+  .middleware(Validation)
   .middleware(Authentication)
   .annotate(OpenApi.Title, "Accounts")
 
@@ -679,6 +683,7 @@ export const AuditGroup = HttpApiGroup.make("audit")
       .addSuccess(Schema.Struct({ items: Schema.Array(BreakGlassGrant) }).annotations({ identifier: "BreakGlassLog" }))
       .annotate(OpenApi.Summary, "The record of \"break the glass\" reads (administrator)")
   )
+  .middleware(Validation)
   .middleware(Authentication)
   .annotate(OpenApi.Title, "Audit")
 
@@ -873,6 +878,7 @@ export const RulesGroup = HttpApiGroup.make("rules")
       .addSuccess(ForecastView)
       .annotate(OpenApi.Summary, "Expected tasks and households per liaison per day")
   )
+  .middleware(Validation)
   .middleware(Authentication)
   .annotate(OpenApi.Title, "Rules")
 
@@ -1027,6 +1033,7 @@ export const CoverageGroup = HttpApiGroup.make("coverage")
       .addSuccess(Schema.String.pipe(HttpApiSchema.withEncoding({ kind: "Text", contentType: "text/csv" })))
       .annotate(OpenApi.Summary, "The same as CSV: figures (default), daily series, or members missing and excluded")
   )
+  .middleware(Validation)
   .middleware(Authentication)
   .annotate(OpenApi.Title, "Coverage")
 

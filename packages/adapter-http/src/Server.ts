@@ -52,6 +52,7 @@ import * as HttpFacts from "./HttpFacts.js"
 import * as HttpRules from "./HttpRules.js"
 import * as HttpSync from "./HttpSync.js"
 import * as HttpSystem from "./HttpSystem.js"
+import * as HttpValidation from "./HttpValidation.js"
 import { invalid } from "./internal/errors.js"
 
 /**
@@ -103,7 +104,7 @@ export const layerApi: Layer.Layer<
     HttpRules.layer,
     HttpCoverage.layer
   ]),
-  Layer.provide(HttpAuth.layer)
+  Layer.provide([HttpAuth.layer, HttpValidation.layer])
 )
 
 const tooLarge = (limit: number) =>

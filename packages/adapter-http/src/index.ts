@@ -102,6 +102,13 @@ export * as HttpSync from "./HttpSync.js"
 export * as HttpSystem from "./HttpSystem.js"
 
 /**
+ * The server side of request validation.
+ *
+ * @since 0.1.0
+ */
+export * as HttpValidation from "./HttpValidation.js"
+
+/**
  * Masking of personal data.
  *
  * @since 0.1.0
@@ -121,3 +128,10 @@ export * as Server from "./Server.js"
  * @since 0.1.0
  */
 export * as Tokens from "./Tokens.js"
+
+/**
+ * The request-validation middleware tag.
+ *
+ * @since 0.1.0
+ */
+export * as Validation from "./Validation.js"

@@ -4,8 +4,8 @@
  * another place's data is caught by looking for markers; accounts for every role; and the
  * real server on an ephemeral port.
  */
-import * as HttpServer from "@effect/platform/HttpServer"
 import { NodeHttpServer } from "@effect/platform-node"
+import * as HttpServer from "@effect/platform/HttpServer"
 import {
   Access,
   Accounts,
@@ -258,7 +258,9 @@ export const call = (
         method,
         headers: {
           ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
-          ...(options.body === undefined && options.rawBody === undefined ? {} : { "content-type": "application/json" }),
+          ...(options.body === undefined && options.rawBody === undefined
+            ? {}
+            : { "content-type": "application/json" }),
           ...options.headers
         },
         ...(options.rawBody !== undefined

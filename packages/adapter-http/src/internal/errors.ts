@@ -8,7 +8,10 @@ const describe = (problems: ReadonlyArray<Problem.Problem>): string => {
   const shown = problems.slice(0, 5).map((p) =>
     `${p.index === undefined ? "" : `#${p.index} `}${p.path.length > 0 ? p.path.join(".") + ": " : ""}${p.message}`
   )
-  return shown.join("; ") + (problems.length > 5 ? `; and ${problems.length - 5} more` : "")
+  const rest = problems.slice(5).map((p) =>
+    `${p.index === undefined ? "" : `#${p.index} `}${p.path.length > 0 ? p.path.join(".") : "(body)"}`
+  )
+  return shown.join("; ") + (rest.length > 0 ? `; and ${rest.length} more, at ${[...new Set(rest)].join(", ")}` : "")
 }
 
 /** @internal */

@@ -24,7 +24,6 @@
 import * as Schema from "effect/Schema"
 import * as Arrival from "./Arrival.js"
 import type { ArrivalReport } from "./Arrival.js"
-import type { Campaign } from "./Campaign.js"
 import type { Household } from "./Household.js"
 import { isActiveOn } from "./Household.js"
 import type { PlaceId } from "./Ids.js"
@@ -34,6 +33,7 @@ import * as LocalDate from "./LocalDate.js"
 import type { Matter } from "./Matter.js"
 import * as Metric from "./Metric.js"
 import * as Resident from "./Resident.js"
+import type { Visit } from "./Visit.js"
 
 const l = (zhHans: string, zhHant: string, en: string): Labels.Label => ({ "zh-Hans": zhHans, "zh-Hant": zhHant, en })
 const day = LocalDate.toEpochDay
@@ -65,16 +65,26 @@ const visitReasons = {
   refused: l("入户被拒", "入戶被拒", "Visited, refused")
 }
 
+/** Whether a visit handed out decoction for one of the campaigns. */
+const servedDecoction = (v: Visit, campaignIds: ReadonlyArray<string>): boolean => {
+  const observations = v.observations
+  for (let i = 0; i < observations.length; i++) {
+    const o = observations[i]
+    if (o._tag === "decoction" && campaignIds.includes(o.campaignId)) return true
+  }
+  return false
+}
+
 /**
  * Why a household was not reached on days `[fromDay, toDay]`, or `true` when a contacted
- * visit matched `accept` (default: any contacted visit).
+ * visit did it (handing out decoction for one of `decoctionFor`, when given).
  */
 const reached = (
   ctx: Metric.Context<unknown>,
   householdId: Household["id"],
   fromDay: number,
   toDay: number,
-  accept?: (visit: Metric.HouseholdVisits["visits"][number]) => boolean
+  decoctionFor?: ReadonlyArray<string>
 ): true | Metric.Reason => {
   const { days, visits } = ctx.index.visitsOf(householdId, ctx.period.from)
   let attempts = 0
@@ -85,7 +95,7 @@ const reached = (
     const v = visits[i]
     attempts++
     if (v.outcome === "contacted") {
-      if (accept === undefined || accept(v)) return true
+      if (decoctionFor === undefined || servedDecoction(v, decoctionFor)) return true
       contacted++
     }
     last ??= v.outcome
@@ -196,16 +206,23 @@ const vaccinationPopulation = (ctx: Metric.Context<VaccinationParameters>): Read
   const p = ctx.parameters
   const on = ctx.on
   const list: Array<VaccinationSubject> = []
-  for (const r of ctx.index.residents) {
+  const residents = ctx.index.residents
+  for (let k = 0; k < residents.length; k++) {
+    const r = residents[k]
     if (!isActiveOn(r, on)) continue
     const h = ctx.index.household(r.householdId)
     if (h === undefined || !isActiveOn(h, on)) continue
     const age = LocalDate.ageOn(r.birthDate, on)
     if (age < p.minAge || (p.maxAge !== undefined && age > p.maxAge)) continue
-    const doses = Resident.dosesBy(r, on)
-    const needed = doses.length === 0
-      ? p.defaultPrimaryDoses
-      : p.primaryDoses[doses[0].product] ?? p.defaultPrimaryDoses
+    // Doses by the judged date, and the product of the first one, without sorting copies.
+    let doses = 0
+    let first: Resident.Dose | undefined
+    for (const dose of r.doses) {
+      if (dose.date > on) continue
+      doses++
+      if (first === undefined || dose.date < first.date) first = dose
+    }
+    const needed = first === undefined ? p.defaultPrimaryDoses : p.primaryDoses[first.product] ?? p.defaultPrimaryDoses
     const e = r.eligibility
     const exclusion = r.presence === "away"
       ? Metric.reason("away")
@@ -214,7 +231,7 @@ const vaccinationPopulation = (ctx: Metric.Context<VaccinationParameters>): Read
       : e._tag === "temporarily-contraindicated" && e.until !== undefined
       ? Metric.reason(e._tag, { until: e.until })
       : Metric.reason(e._tag)
-    list.push({ resident: r, subject: ctx.index.residentSubject(r), doses: doses.length, needed, exclusion })
+    list.push({ resident: r, subject: ctx.index.residentSubject(r), doses, needed, exclusion })
   }
   out = list
   byParams.set(p, out)
@@ -318,11 +335,16 @@ const checkedResidents = perContext((ctx): ReadonlySet<string> =>
     const from = ctx.fromDay
     const to = ctx.onDay
     const out = new Set<string>()
-    for (const h of ctx.index.households) {
-      const { days, visits } = ctx.index.visitsOf(h.id, ctx.period.from)
+    const households = ctx.index.households
+    for (let k = 0; k < households.length; k++) {
+      const { days, visits } = ctx.index.visitsOf(households[k].id, ctx.period.from)
       for (let i = days.length - 1; i >= 0 && days[i] >= from; i--) {
         if (days[i] > to || visits[i].outcome !== "contacted") continue
-        for (const o of visits[i].observations) if (o._tag === "vaccination-check") out.add(o.residentId)
+        const observations = visits[i].observations
+        for (let j = 0; j < observations.length; j++) {
+          const o = observations[j]
+          if (o._tag === "vaccination-check") out.add(o.residentId)
+        }
       }
     }
     return out
@@ -600,9 +622,9 @@ export const elderlyCheckins: Metric.Metric<typeof CheckinParameters.Type> = Met
 // ---------------------------------------------------------------------------
 
 interface DecoctionDay {
-  readonly campaigns: ReadonlyArray<Campaign>
   readonly households: ReadonlyArray<Household>
-  readonly reaching: ReadonlyMap<Household["id"], ReadonlySet<string>>
+  /** The running decoction campaigns that reach each grid. */
+  readonly byGrid: ReadonlyMap<PlaceId, ReadonlyArray<string>>
 }
 
 const decoctionDay = perContext((ctx): DecoctionDay =>
@@ -611,19 +633,22 @@ const decoctionDay = perContext((ctx): DecoctionDay =>
     const campaigns = ctx.index.campaigns.filter((c) =>
       c.kind === "decoction" && c.period.from <= d && d <= c.period.to
     )
+    const byGrid = new Map<PlaceId, Array<string>>()
     const households: Array<Household> = []
-    const reaching = new Map<Household["id"], Set<string>>()
     if (campaigns.length > 0) {
-      for (const h of ctx.index.households) {
+      const all = ctx.index.households
+      for (let k = 0; k < all.length; k++) {
+        const h = all[k]
         if (!isActiveOn(h, d)) continue
-        let ids: Set<string> | undefined
-        for (const c of campaigns) if (ctx.index.campaignReaches(c, h)) (ids ??= new Set()).add(c.id)
-        if (ids === undefined) continue
-        households.push(h)
-        reaching.set(h.id, ids)
+        let ids = byGrid.get(h.gridId)
+        if (ids === undefined) {
+          ids = campaigns.filter((c) => ctx.index.campaignReaches(c, h)).map((c) => c.id)
+          byGrid.set(h.gridId, ids)
+        }
+        if (ids.length > 0) households.push(h)
       }
     }
-    return { campaigns, households, reaching }
+    return { households, byGrid }
   })
 )
 
@@ -651,11 +676,7 @@ export const decoctionServed: Metric.Metric<undefined> = Metric.make<Household, 
   reasons: { ...visitReasons, "not-served": l("入户但未发放", "入戶但未發放", "Visited, not served") },
   subjects: (ctx) => decoctionDay(ctx).households,
   describe: (h, ctx) => ctx.index.householdSubject(h),
-  numerator: (h, ctx) => {
-    const ids = decoctionDay(ctx).reaching.get(h.id)!
-    const d = ctx.onDay
-    return reached(ctx, h.id, d, d, (v) => v.observations.some((o) => o._tag === "decoction" && ids.has(o.campaignId)))
-  }
+  numerator: (h, ctx) => reached(ctx, h.id, ctx.onDay, ctx.onDay, decoctionDay(ctx).byGrid.get(h.gridId))
 })
 
 // ---------------------------------------------------------------------------
@@ -802,7 +823,9 @@ const workload = (ctx: Metric.Context<unknown>): Workload =>
     const to = ctx.onDay
     const households = new Map<PlaceId, number>()
     const visits = new Map<string, number>()
-    for (const h of ctx.index.households) {
+    const all = ctx.index.households
+    for (let k = 0; k < all.length; k++) {
+      const h = all[k]
       if (isActiveOn(h, ctx.on)) households.set(h.gridId, (households.get(h.gridId) ?? 0) + 1)
       const v = ctx.index.visitsOf(h.id, ctx.period.from)
       for (let i = v.days.length - 1; i >= 0 && v.days[i] >= from; i--) {

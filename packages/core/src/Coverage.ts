@@ -332,7 +332,9 @@ export const makeIndex = (
   const residents: Array<Resident> = []
   const residentsBySlot: Array<Array<Resident> | undefined> = new Array(households.length)
   const residentById = new Map<ResidentId, Resident>()
-  for (const r of facts.residents) {
+  const allResidents = facts.residents
+  for (let k = 0; k < allResidents.length; k++) {
+    const r = allResidents[k]
     if (r.activeFrom > asOf) continue
     const slot = slotOf.get(r.householdId)
     if (slot === undefined) continue
@@ -382,22 +384,37 @@ export const makeIndex = (
     if (fromDay <= hi) {
       const startMs = zone.startOf(LocalDate.fromEpochDay(fromDay))
       const endMs = zone.endOf(LocalDate.fromEpochDay(hi))
-      const visits: Array<Array<Visit> | undefined> = new Array(households.length)
-      const days: Array<Array<number>> = new Array(households.length)
-      const unsorted = new Uint8Array(households.length)
-      for (const v of facts.visits) {
+      // Two passes: find each visit's household and day, then fill arrays of exact size.
+      const all = facts.visits
+      const slots = new Int32Array(all.length).fill(-1)
+      const dayOf = new Int32Array(all.length)
+      const counts = new Int32Array(households.length)
+      for (let k = 0; k < all.length; k++) {
+        const v = all[k]
         const ms = v.at.epochMillis
         if (ms < startMs || ms >= endMs) continue
         const slot = slotOf.get(v.householdId)
         if (slot === undefined) continue
-        const day = Math.floor((ms + zone.offsetAt(ms)) / DAY_MS)
+        slots[k] = slot
+        dayOf[k] = Math.floor((ms + zone.offsetAt(ms)) / DAY_MS)
+        counts[slot]++
+      }
+      const visits: Array<Array<Visit> | undefined> = new Array(households.length)
+      const days: Array<Array<number>> = new Array(households.length)
+      const filled = new Int32Array(households.length)
+      const unsorted = new Uint8Array(households.length)
+      for (let k = 0; k < all.length; k++) {
+        const slot = slots[k]
+        if (slot < 0) continue
+        const v = all[k]
         let list = visits[slot]
+        const at = filled[slot]++
         if (list === undefined) {
-          visits[slot] = list = []
-          days[slot] = []
-        } else if (list[list.length - 1].at.epochMillis > ms) unsorted[slot] = 1
-        list.push(v)
-        days[slot].push(day)
+          visits[slot] = list = new Array(counts[slot])
+          days[slot] = new Array(counts[slot])
+        } else if (list[at - 1].at.epochMillis > v.at.epochMillis) unsorted[slot] = 1
+        list[at] = v
+        days[slot][at] = dayOf[k]
       }
       for (let slot = 0; slot < households.length; slot++) {
         const list = visits[slot]
@@ -766,7 +783,11 @@ const evaluate = (
 
   const run = (ctx: Metric.Context<unknown>, date: LocalDate.LocalDate | undefined, day: Tally | undefined) => {
     const withMembers = metric.per === "day" || day === undefined
-    for (const s of def.subjects(ctx)) {
+    const subjects = def.subjects(ctx)
+    // Arrays are walked by index: an iterator per subject would be garbage in the hot loop.
+    const list = Array.isArray(subjects) ? subjects as ReadonlyArray<unknown> : Array.from(subjects)
+    for (let k = 0; k < list.length; k++) {
+      const s = list[k]
       if (def.initialPopulation !== undefined && !def.initialPopulation(s, ctx)) continue
       const subject = def.describe(s, ctx)
       // Strata belong to the period figure; daily count-only runs skip them.

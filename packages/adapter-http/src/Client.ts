@@ -34,7 +34,8 @@ import { Api } from "./Api.js"
  * @category models
  */
 export interface Options {
-  readonly baseUrl: string | URL
+  /** The server's address; leave out when the `HttpClient` already prepends it. */
+  readonly baseUrl?: string | URL | undefined
   readonly token?: string | Redacted.Redacted<string> | undefined
 }
 
@@ -45,9 +46,9 @@ export interface Options {
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options) =>
+export const make = (options: Options = {}) =>
   HttpApiClient.make(Api, {
-    baseUrl: options.baseUrl,
+    ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
     transformClient: options.token === undefined
       ? identity
       : HttpClient.mapRequest(HttpClientRequest.bearerToken(options.token))

@@ -37,6 +37,8 @@ export interface Settings {
   readonly seed: number
   /** Days of visit history to seed (default: the size's preset). */
   readonly historyDays?: number | undefined
+  /** Smaller demo counts, for tests. */
+  readonly shape?: Demo.SeedOptions["shape"]
   /** One log line per request (default true). */
   readonly requestLog?: boolean | undefined
   /** Called while seeding. */
@@ -133,6 +135,7 @@ export const start = (settings: Settings): Effect.Effect<Running, StartError, Sc
         seeded = yield* withPorts(Demo.seed({
           ...options,
           historyDays: settings.historyDays,
+          shape: settings.shape,
           onProgress: settings.onSeedProgress
         }))
       }

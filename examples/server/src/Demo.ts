@@ -3,7 +3,7 @@
  * one demo account per role with a fresh token at every start.
  */
 import { Tokens } from "@minqing/adapter-http"
-import { Access, Accounts, Deployment, type Fact, type Ids, LocalDate, Problem, Store } from "@minqing/core"
+import { Access, Accounts, Deployment, type Fact, type Ids, LocalDate, Problem, Resident, Store } from "@minqing/core"
 import { Scenario } from "@minqing/core/testing"
 import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
@@ -17,6 +17,10 @@ export interface SeedOptions {
   readonly seed: number
   /** Days of visit history (default: the size's preset, 90 for S). */
   readonly historyDays?: number | undefined
+  /** Smaller counts below the subdistricts, for tests (villages, grids, households per grid). */
+  readonly shape?:
+    | Partial<Pick<Scenario.Shape, "villagesPerSubdistrict" | "gridsPerVillage" | "householdsPerGrid">>
+    | undefined
   /** Called after each batch with the facts written so far and the total. */
   readonly onProgress?: ((done: number, total: number) => Effect.Effect<void>) | undefined
 }
@@ -29,13 +33,22 @@ export interface Seeded {
   readonly millis: number
 }
 
-const ROSTER_BATCH = 5_000
-const VISIT_BATCH = 25_000
+const BATCH = 5_000
+
+// A clock that reads a fixed instant (what the store records a write at) and sleeps like the real one.
+const recordedAt = (millis: number, base: Clock.Clock): Clock.Clock => ({
+  [Clock.ClockTypeId]: Clock.ClockTypeId,
+  unsafeCurrentTimeMillis: () => millis,
+  unsafeCurrentTimeNanos: () => BigInt(millis) * 1_000_000n,
+  currentTimeMillis: Effect.succeed(millis),
+  currentTimeNanos: Effect.succeed(BigInt(millis) * 1_000_000n),
+  sleep: (duration) => base.sleep(duration)
+})
 
 /**
  * Writes the scenario through the store port as the system, in large all-or-nothing
- * batches: the roster first, then the visit history up to now (visits the scenario plans for
- * later today are left out).
+ * batches: the roster first, then the visit history a day per batch, up to now (visits the
+ * scenario plans for later today are left out).
  */
 export const seed = (
   options: SeedOptions
@@ -43,61 +56,95 @@ export const seed = (
   Effect.gen(function*() {
     const store = yield* Store.Store
     const { zone } = yield* Deployment.Deployment
+    const clock = yield* Effect.clock
     const start = yield* Clock.currentTimeMillis
     const roster = Scenario.roster({
       size: options.size,
       seed: options.seed,
       today: zone.dateOf(start),
       zone: zone.name,
+      ...options.shape,
       ...(options.historyDays === undefined ? {} : { historyDays: options.historyDays })
     })
     const actor = Access.system([roster.rootId], "demo-seed")
-    const rosterFacts = rosterOf(roster.facts)
+    const plan = planRoster(roster)
     const plannedVisits = roster.facts.households.length * roster.shape.historyDays
-    const total = rosterFacts.length + plannedVisits
+    const rosterCount = [...plan.values()].reduce((n, facts) => n + facts.length, 0)
+    const total = rosterCount + plannedVisits
     let done = 0
     const progress = (n: number) => {
       done += n
       return options.onProgress === undefined ? Effect.void : options.onProgress(Math.min(done, total), total)
     }
-    for (let i = 0; i < rosterFacts.length; i += ROSTER_BATCH) {
-      const batch = rosterFacts.slice(i, i + ROSTER_BATCH)
-      yield* store.write(actor, batch)
-      yield* progress(batch.length)
+    const write = (facts: ReadonlyArray<Fact.Fact>, at: number) =>
+      Effect.gen(function*() {
+        for (let i = 0; i < facts.length; i += BATCH) {
+          yield* Effect.withClock(store.write(actor, facts.slice(i, i + BATCH)), recordedAt(Math.min(at, start), clock))
+        }
+        yield* progress(facts.length)
+      })
+    const written = new Set<LocalDate.LocalDate>()
+    const writeDay = (date: LocalDate.LocalDate) => {
+      written.add(date)
+      return write(plan.get(date) ?? [], zone.startOf(date))
     }
-    let pending: Array<Fact.Fact> = []
+    yield* writeDay(LocalDate.addDays(roster.history.from, -1))
     let visits = 0
     for (const day of Scenario.visits(roster)) {
-      for (const v of day) if (DateTime.toEpochMillis(v.at) <= start) pending.push(v)
-      if (pending.length >= VISIT_BATCH) {
-        yield* store.write(actor, pending)
-        visits += pending.length
-        yield* progress(pending.length)
-        pending = []
+      if (day.length > 0) yield* writeDay(zone.dateOf(DateTime.toEpochMillis(day[0].at)))
+      const known = day.filter((v) => DateTime.toEpochMillis(v.at) <= start)
+      if (known.length > 0) {
+        yield* write(known, known.reduce((last, v) => Math.max(last, DateTime.toEpochMillis(v.at)), 0))
+        visits += known.length
       }
+      yield* progress(day.length - known.length)
     }
-    if (pending.length > 0) {
-      yield* store.write(actor, pending)
-      visits += pending.length
-    }
-    yield* progress(total)
+    for (const date of [...plan.keys()].filter((d) => !written.has(d)).sort()) yield* writeDay(date)
     return {
       rootId: roster.rootId,
-      facts: rosterFacts.length + visits,
+      facts: rosterCount + visits,
       visits,
       millis: (yield* Clock.currentTimeMillis) - start
     }
   })
 
-const rosterOf = (facts: Fact.Facts): Array<Fact.Fact> => [
-  ...facts.places,
-  ...facts.liaisons,
-  ...facts.households,
-  ...facts.residents,
-  ...facts.campaigns,
-  ...facts.arrivals,
-  ...facts.matters
-]
+/**
+ * The roster by the day it becomes known, so every fact is recorded no earlier than the
+ * dates in it (the store refuses a birth or a dose after the day it is written): the
+ * places, liaisons, households and campaigns the day before the history starts; each
+ * resident then with the doses received by then, or on the birth date, and again on the
+ * day of each later dose; arrival reports and matters once their resident is known.
+ */
+export const planRoster = (roster: Scenario.Scenario): ReadonlyMap<LocalDate.LocalDate, ReadonlyArray<Fact.Fact>> => {
+  const startDay = LocalDate.addDays(roster.history.from, -1)
+  const plan = new Map<LocalDate.LocalDate, Array<Fact.Fact>>()
+  const add = (day: LocalDate.LocalDate, fact: Fact.Fact) => {
+    const list = plan.get(day)
+    if (list === undefined) plan.set(day, [fact])
+    else list.push(fact)
+  }
+  const { facts } = roster
+  for (const f of [...facts.places, ...facts.liaisons, ...facts.households, ...facts.campaigns]) add(startDay, f)
+  const knownOn = new Map<string, LocalDate.LocalDate>()
+  for (const r of facts.residents) {
+    const first = LocalDate.max(startDay, r.birthDate)
+    knownOn.set(r.id, first)
+    const days = [first, ...new Set(r.doses.map((d) => d.date).filter((d) => d > first))].sort()
+    for (const day of days) {
+      add(
+        day,
+        day === days[days.length - 1]
+          ? r
+          : new Resident.Resident({ ...r, doses: r.doses.filter((d) => d.date <= day) }, true)
+      )
+    }
+  }
+  for (const a of facts.arrivals) {
+    add(a.person._tag === "KnownResident" ? knownOn.get(a.person.residentId) ?? startDay : startDay, a)
+  }
+  for (const m of facts.matters) add(m.residentId === undefined ? startDay : knownOn.get(m.residentId) ?? startDay, m)
+  return plan
+}
 
 /**
  * The root place of the scenario of this size (its id depends on the shape above villages

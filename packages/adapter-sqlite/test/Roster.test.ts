@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Access, Ids, Roster, Store } from "@minqing/core"
+import { Access, Ids, type Problem, Roster, Store } from "@minqing/core"
 import { Effect, Either, TestClock } from "effect"
 import { layerTemp, NOW } from "./fixtures.js"
 
@@ -24,6 +24,9 @@ const files = {
     "r-2,h-2,张伟,男,1980-01-02,,13900001111,否,外出,,暂缓接种,发热,2021-06-01,2021-01-01,\r\n" +
     "r-3,h-3,赵敏,女,1990-06-01,,,否,在家,,禁忌接种,过敏,,2021-01-01,\r\n"
 }
+
+const rosterErrors = (result: Either.Either<unknown, Problem.StoreError | ReadonlyArray<Roster.RosterError>>) =>
+  Either.isLeft(result) && !("_tag" in result.left) ? result.left : []
 
 const importAll = (texts: { readonly [K in Roster.Kind]?: string }) =>
   Effect.gen(function*() {
@@ -70,7 +73,7 @@ describe("roster files into SQLite", () => {
       }
       const result = yield* Effect.either(importAll(bad))
       assert.isTrue(Either.isLeft(result))
-      const errors = Either.isLeft(result) ? result.left : []
+      const errors = rosterErrors(result)
       const lines = errors.flatMap((e) => e.problems.map((p) => `${e.kind} ${p.line} ${p.column ?? ""}`))
       assert.deepStrictEqual(lines, ["households 3 片区编号", "residents 3 身份证号"])
       const households = yield* store.list(admin, "Household")
@@ -85,7 +88,7 @@ describe("roster files into SQLite", () => {
         places: "编号,名称,层级,上级编号\nroot,待王街道,街道,\nv-1,,村（社区）,root\nv-2,西村,镇,root\n"
       }))
       assert.isTrue(Either.isLeft(result))
-      const errors = Either.isLeft(result) ? result.left : []
+      const errors = rosterErrors(result)
       assert.deepStrictEqual(errors.flatMap((e) => e.problems.map((p) => p.line)), [3, 4])
       const store = yield* Store.Store
       assert.strictEqual((yield* store.list(admin, "Place")).items.length, 0)

@@ -134,7 +134,7 @@ const handTemplates = (tokens: Tokens): Record<string, (e: Endpoint) => Parts> =
     "liaisons.list": () => list,
     "liaisons.get": () => get(ids.liaison),
     "liaisons.save": (e) => ({
-      payload: encodeWith(e, { ...records.liaison, id: "l.fz", gridIds: [W.placeIds.s1v1g2], phone: "13512340000" })
+      payload: encodeWith(e, { ...records.liaison, id: "l.fz", gridIds: [g], phone: "13512340000" })
     }),
     "households.list": () => list,
     "households.get": () => get(ids.household),

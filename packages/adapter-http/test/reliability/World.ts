@@ -106,10 +106,14 @@ export const seed = (filename: string): Promise<Tokens> =>
 export const personalValues: ReadonlyArray<{ readonly kind: "national-id" | "phone"; readonly value: string }> = W
   .allPersonalData.map((value) => ({ kind: value.length === 18 ? "national-id" : "phone", value }))
 
-/** The whole audit trail of the file, read through the store's port. */
-export const auditTrail = (filename: string): Promise<ReadonlyArray<Store.AuditEntry>> =>
+/** The whole audit trail of the file under the given roots (default: the world's), read through the store's port. */
+export const auditTrail = (
+  filename: string,
+  roots: ReadonlyArray<string> = [W.placeIds.s1, W.placeIds.s2]
+): Promise<ReadonlyArray<Store.AuditEntry>> =>
   Effect.gen(function*() {
     const store = yield* Store.Store
+    const system = Access.system(roots.map((r) => Ids.PlaceId.make(r)), "audit-reader")
     const out: Array<Store.AuditEntry> = []
     let afterSeq: number | undefined
     for (;;) {

@@ -152,6 +152,11 @@ const runS = async (size: Size, options: RunOptions): Promise<ReadonlyArray<Row>
   })
   const memFigure = timeFigure(`full built-in report, in memory (${PERIOD_DAYS}-day period)`, mem, false)
 
+  // Where the time goes: the same report without the three metrics that read tasks (no rules engine).
+  const noTasks = await measure(iterationsFor(quick, { warmup: 2, iterations: 10, budgetMs: 10_000 }), () => {
+    Either.getOrThrow(Coverage.compute({ ...reportOptions(s.facts, s), metrics: BuiltInMetrics.withoutTasks }))
+  })
+
   // The SQL baseline on its own file with the same scenario.
   const sql = await runSql(await baselineFile(size, quick), s, quick, false)
   const sqlFigure = timeFigure("hand-written SQL, 2 figures", sql.m, false)
@@ -168,6 +173,22 @@ const runS = async (size: Size, options: RunOptions): Promise<ReadonlyArray<Row>
     note: `${BuiltInMetrics.all.length} metrics × ${report!.places.length} places; ${
       agreement(report!, s.rootId, sql.figures)
     }`
+  })
+  rows.push({
+    suite: "coverage",
+    id: "coverage.memory.no-tasks",
+    size: workload,
+    ours: timeFigure(
+      `the same without the ${
+        BuiltInMetrics.all.length - BuiltInMetrics.withoutTasks.length
+      } task metrics (no rules engine)`,
+      noTasks,
+      false
+    ),
+    rssMiB: noTasks.rssMiB,
+    targets: [],
+    note:
+      "for reference: how much of the report is the rules engine's evaluation of the period (compliance, check-ins, workload)"
   })
 
   // On SQLite: load the scope through the adapter, then compute.

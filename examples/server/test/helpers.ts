@@ -7,9 +7,9 @@ import { tmpdir } from "node:os"
 import * as path from "node:path"
 import type * as App from "../src/App.js"
 
-/** A small 待王街道: still six villages, two grids of ten households each, three days of visits. */
+/** A small 待王街道: still six villages, two grids of ten households each, two weeks of visits. */
 export const smallShape = { gridsPerVillage: 2, householdsPerGrid: 10 } as const
-export const HISTORY_DAYS = 3
+export const HISTORY_DAYS = 14
 export const ZONE = "Asia/Shanghai"
 
 /** A temporary folder, removed when the scope closes. */

@@ -374,20 +374,30 @@ export const vaccinationStatusChecked: Metric.Metric<VaccinationParameters> = va
 // Arrivals
 // ---------------------------------------------------------------------------
 
-const arrivalSubject = (a: ArrivalReport, ctx: Metric.Context<unknown>): Metric.Subject => {
-  const h = ctx.index.household(a.householdId)
-  const name = a.person._tag === "Newcomer"
-    ? a.person.name
-    : ctx.index.resident(a.person.residentId)?.name ?? a.person.residentId
-  return {
-    kind: "arrival",
-    id: a.id,
-    name,
-    householdId: a.householdId,
-    ...(h === undefined ? {} : { address: h.address }),
-    placeId: h?.gridId ?? ctx.scope
-  }
-}
+// Arrivals, matters and tasks reach the metrics only for households in the index. Their
+// display references are built once per report and shared by every metric and task.
+const arrivalSubjects = (ctx: Metric.Context<unknown>): ReadonlyMap<string, Metric.Subject> =>
+  ctx.memo("minqing/arrival-subjects", () => {
+    const out = new Map<string, Metric.Subject>()
+    for (const a of ctx.index.arrivals) {
+      const h = ctx.index.household(a.householdId)!
+      const name = a.person._tag === "Newcomer"
+        ? a.person.name
+        : ctx.index.resident(a.person.residentId)?.name ?? a.person.residentId
+      out.set(a.id, {
+        kind: "arrival",
+        id: a.id,
+        name,
+        householdId: a.householdId,
+        address: h.address,
+        placeId: h.gridId
+      })
+    }
+    return out
+  })
+
+const arrivalSubject = (a: ArrivalReport, ctx: Metric.Context<unknown>): Metric.Subject =>
+  arrivalSubjects(ctx).get(a.id)!
 
 /**
  * Arrivals reported in advance (提前报备率): arrival reports (not cancelled) whose arrival
@@ -413,6 +423,7 @@ export const arrivalsReportedInAdvance: Metric.Metric<undefined> = Metric.make<A
   },
   subjects: (ctx) => ctx.index.arrivals,
   describe: arrivalSubject,
+  date: Arrival.arrivalDate,
   initialPopulation: (a, ctx) => {
     const date = Arrival.arrivalDate(a)
     return a.status !== "cancelled" && date >= ctx.period.from && date <= ctx.on
@@ -474,6 +485,7 @@ export const arrivalMonitoringCompleted: Metric.Metric<MonitoringParameters> = M
   parameters: { schema: MonitoringParameters, defaults: { low: 0, medium: 7, high: 14 } },
   subjects: (ctx) => ctx.index.arrivals,
   describe: arrivalSubject,
+  date: Arrival.arrivalDate,
   initialPopulation: (a, ctx) => {
     if (a.status !== "arrived" && a.status !== "cleared") return false
     const last = LocalDate.addDays(Arrival.arrivalDate(a), monitoringDays(a, ctx.parameters))
@@ -517,22 +529,29 @@ export const arrivalMonitoringCompleted: Metric.Metric<MonitoringParameters> = M
 // Tasks: compliance and elderly check-ins
 // ---------------------------------------------------------------------------
 
+/**
+ * A task is listed as its subject (the resident, household, arrival or matter), dated by its
+ * due date and stratified by its rule.
+ */
 const taskSubject = (t: Metric.TaskView, ctx: Metric.Context<unknown>): Metric.Subject => {
-  const h = ctx.index.household(t.householdId)
-  let name: string | undefined
-  if (t.subjectKind === "resident") name = ctx.index.resident(t.subjectId as Resident.Resident["id"])?.name
-  else if (t.subjectKind === "arrival") {
-    const a = ctx.index.arrivals.find((x) => x.id === t.subjectId)
-    if (a !== undefined) name = arrivalSubject(a, ctx).name
+  switch (t.subjectKind) {
+    case "resident": {
+      const r = ctx.index.resident(t.subjectId as Resident.Resident["id"])
+      if (r !== undefined) return ctx.index.residentSubject(r)
+      break
+    }
+    case "arrival": {
+      const a = arrivalSubjects(ctx).get(t.subjectId)
+      if (a !== undefined) return a
+      break
+    }
+    case "matter": {
+      const m = matterSubjects(ctx).get(t.subjectId)
+      if (m !== undefined) return m
+      break
+    }
   }
-  return {
-    kind: "task",
-    id: t.id,
-    name: name ?? h?.address ?? t.subjectId,
-    householdId: t.householdId,
-    ...(h === undefined ? {} : { address: h.address }),
-    placeId: h?.gridId ?? ctx.scope
-  }
+  return ctx.index.householdSubject(ctx.index.household(t.householdId)!)
 }
 
 const taskReasons = {
@@ -568,12 +587,13 @@ export const ruleCompliance: Metric.Metric<undefined> = Metric.make<Metric.TaskV
   reasons: taskReasons,
   subjects: (ctx) => inScopeTasks(ctx).filter((t) => t.window.to >= ctx.period.from && t.window.to <= ctx.on),
   describe: taskSubject,
+  date: (t) => t.due,
   stratum: (t) => t.rule,
-  exclusion: (t) => (t.state === "cancelled" ? Metric.reason("cancelled") : undefined),
+  exclusion: (t) => (t.state === "cancelled" ? Metric.reason("cancelled", { task: t.id }) : undefined),
   numerator: (t) =>
     (t.state === "done" && t.resolvedOn !== undefined && t.resolvedOn >= t.window.from &&
       t.resolvedOn <= t.window.to) ||
-    Metric.reason(t.state === "done" ? "missed" : t.state, { rule: t.rule, due: t.due })
+    Metric.reason(t.state === "done" ? "missed" : t.state, { task: t.id })
 })
 
 /**
@@ -613,8 +633,9 @@ export const elderlyCheckins: Metric.Metric<typeof CheckinParameters.Type> = Met
   subjects: (ctx) =>
     inScopeTasks(ctx).filter((t) => t.rule === ctx.parameters.rule && t.due >= ctx.period.from && t.due <= ctx.on),
   describe: taskSubject,
-  exclusion: (t) => (t.state === "cancelled" ? Metric.reason("cancelled") : undefined),
-  numerator: (t) => t.state === "done" || Metric.reason(t.state, { due: t.due })
+  date: (t) => t.due,
+  exclusion: (t) => (t.state === "cancelled" ? Metric.reason("cancelled", { task: t.id }) : undefined),
+  numerator: (t) => t.state === "done" || Metric.reason(t.state, { task: t.id })
 })
 
 // ---------------------------------------------------------------------------
@@ -683,17 +704,24 @@ export const decoctionServed: Metric.Metric<undefined> = Metric.make<Household, 
 // Matters
 // ---------------------------------------------------------------------------
 
-const matterSubject = (m: Matter, ctx: Metric.Context<unknown>): Metric.Subject => {
-  const h = ctx.index.household(m.householdId)
-  return {
-    kind: "matter",
-    id: m.id,
-    name: m.summary.length > 60 ? m.summary.slice(0, 59) + "…" : m.summary,
-    householdId: m.householdId,
-    ...(h === undefined ? {} : { address: h.address }),
-    placeId: h?.gridId ?? ctx.scope
-  }
-}
+const matterSubjects = (ctx: Metric.Context<unknown>): ReadonlyMap<string, Metric.Subject> =>
+  ctx.memo("minqing/matter-subjects", () => {
+    const out = new Map<string, Metric.Subject>()
+    for (const m of ctx.index.matters) {
+      const h = ctx.index.household(m.householdId)!
+      out.set(m.id, {
+        kind: "matter",
+        id: m.id,
+        name: m.summary.length > 60 ? m.summary.slice(0, 59) + "…" : m.summary,
+        householdId: m.householdId,
+        address: h.address,
+        placeId: h.gridId
+      })
+    }
+    return out
+  })
+
+const matterSubject = (m: Matter, ctx: Metric.Context<unknown>): Metric.Subject => matterSubjects(ctx).get(m.id)!
 
 const openedDay = (m: Matter, ctx: Metric.Context<unknown>) => ctx.index.epochDayOf(m.openedAt)
 /** The local day of the resolution, if resolved by the judged date. */
@@ -710,6 +738,7 @@ const matterMetric = (
     readonly initialPopulation: (m: Matter, ctx: Metric.Context<undefined>) => boolean
     readonly observation?: (m: Matter, ctx: Metric.Context<undefined>) => number | undefined
     readonly note?: (m: Matter, ctx: Metric.Context<undefined>) => Metric.Reason | undefined
+    readonly date: (m: Matter, ctx: Metric.Context<undefined>) => LocalDate.LocalDate | undefined
     readonly aggregate?: Metric.Aggregate
     readonly unit?: string
     readonly improvement?: "increase" | "decrease"
@@ -739,7 +768,8 @@ export const mattersOpened: Metric.Metric<undefined> = matterMetric({
   ),
   scoring: "cohort",
   dateField: "Matter.openedAt",
-  initialPopulation: (m, ctx) => inPeriod(openedDay(m, ctx), ctx)
+  initialPopulation: (m, ctx) => inPeriod(openedDay(m, ctx), ctx),
+  date: (m, ctx) => ctx.index.dateOf(m.openedAt)
 })
 
 /**
@@ -758,7 +788,8 @@ export const mattersResolved: Metric.Metric<undefined> = matterMetric({
   ),
   scoring: "cohort",
   dateField: "Matter.resolution.at",
-  initialPopulation: (m, ctx) => inPeriod(resolvedDay(m, ctx), ctx)
+  initialPopulation: (m, ctx) => inPeriod(resolvedDay(m, ctx), ctx),
+  date: (m, ctx) => ctx.index.dateOf(m.resolution!.at)
 })
 
 /**
@@ -782,7 +813,8 @@ export const matterResolutionDays: Metric.Metric<undefined> = matterMetric({
   improvement: "decrease",
   dateField: "Matter.resolution.at",
   initialPopulation: (m, ctx) => inPeriod(resolvedDay(m, ctx), ctx),
-  observation: (m, ctx) => resolvedDay(m, ctx)! - openedDay(m, ctx)
+  observation: (m, ctx) => resolvedDay(m, ctx)! - openedDay(m, ctx),
+  date: (m, ctx) => ctx.index.dateOf(m.resolution!.at)
 })
 
 /**
@@ -804,6 +836,7 @@ export const mattersOverdue: Metric.Metric<undefined> = matterMetric({
   improvement: "decrease",
   dateField: "Matter.dueBy",
   initialPopulation: (m, ctx) => resolvedDay(m, ctx) === undefined && m.dueBy < ctx.on,
+  date: (m) => m.dueBy,
   note: (m, ctx) => Metric.reason("overdue", { dueBy: m.dueBy, daysOverdue: LocalDate.diffDays(m.dueBy, ctx.on) })
 })
 

@@ -823,7 +823,8 @@ const evaluate = (
       if (withMembers) {
         bump(total, node, status, value)
         // One shape for every member keeps this loop monomorphic; absent fields are undefined.
-        const member = { subject, status, date, reason: why, value, stratum } as Metric.Member
+        const dated = date ?? (def.date === undefined ? undefined : def.date(s, ctx))
+        const member = { subject, status, date: dated, reason: why, value, stratum } as Metric.Member
         const bucket = buckets[status]
         const list = bucket[node]
         if (list === undefined) bucket[node] = [member]
@@ -898,7 +899,7 @@ const evaluate = (
  *
  * const report = Either.getOrThrow(Coverage.compute({
  *   facts,
- *   metrics: BuiltInMetrics.all(),
+ *   metrics: BuiltInMetrics.all,
  *   scope: "daiwang" as any,
  *   period: LocalDate.period("2021-05-01", "2021-05-07")
  * }))

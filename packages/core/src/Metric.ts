@@ -125,7 +125,7 @@ export type Status = "numerator" | "missing" | "excluded" | "included"
 
 /**
  * One member of a figure. Metrics judged per day (`per: "day"`) have one member per subject
- * and day, with `date` set.
+ * and day, with `date` set; other metrics may date their members too (a task by its due date).
  *
  * @since 0.1.0
  * @category models
@@ -304,6 +304,8 @@ export interface Definition<S, P> {
   readonly numerator?: (subject: S, ctx: Context<P>) => boolean | Reason
   readonly observation?: (subject: S, ctx: Context<P>) => number | undefined
   readonly stratum?: (subject: S, ctx: Context<P>) => string | undefined
+  /** The date a member is listed under (a task's due date, say); `per: "day"` members get the day. */
+  readonly date?: (subject: S, ctx: Context<P>) => LocalDate.LocalDate | undefined
   /** A note on a counted or included member (how many days overdue, say), in its `reason`. */
   readonly note?: (subject: S, ctx: Context<P>) => Reason | undefined
 }

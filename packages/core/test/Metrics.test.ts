@@ -139,6 +139,7 @@ describe("built-in metrics", () => {
     assert.deepStrictEqual(f.missing.map((m) => [m.subject.id, m.reason]), [
       ["a2", { code: "reported-late", detail: { daysAfterArrival: 0 } }]
     ])
+    assert.strictEqual(f.missing[0].date, "2021-05-11")
     // The member names the person, not their phone.
     assert.strictEqual(f.missing[0].subject.name, "来人a2")
     assert.notInclude(JSON.stringify(f.missing), "13912345678")
@@ -176,8 +177,12 @@ describe("built-in metrics", () => {
     const r = report([BuiltInMetrics.elderlyCheckins])
     const f = at(r, "elderly-checkins-done")
     // Check-ins due 05-10..05-12: t1 done, t2 missed, t3 still due → 1/3 (t4 is due 05-13).
-    assert.deepStrictEqual(ids(f.numerator), ["t1"])
-    assert.deepStrictEqual(f.missing.map((m) => [m.subject.id, m.reason?.code]), [["t2", "missed"], ["t3", "due"]])
+    // Each task is listed as its resident, dated by its due date.
+    assert.deepStrictEqual(f.numerator.map((m) => [m.subject.id, m.date]), [["r1", "2021-05-10"]])
+    assert.deepStrictEqual(f.missing.map((m) => [String(m.date), m.reason]), [
+      ["2021-05-11", { code: "missed", detail: { task: "t2" } }],
+      ["2021-05-12", { code: "due", detail: { task: "t3" } }]
+    ])
     assert.strictEqual(f.missing[0].subject.name, "居民r1")
     assert.strictEqual(f.score, 1 / 3)
   })
@@ -202,9 +207,12 @@ describe("built-in metrics", () => {
       ["household-sweep", 1, 2]
     ])
     assert.deepStrictEqual(
-      f.missing.filter((m) => m.reason?.code === "missed").map((m) => [m.subject.id, m.stratum]),
-      [["t2", "elderly-alone-checkin"], ["t5", "household-sweep"]]
+      f.missing.filter((m) => m.reason?.code === "missed").map((m) => [m.subject.id, m.date, m.stratum]),
+      [["r1", "2021-05-11", "elderly-alone-checkin"], ["h4", "2021-05-10", "household-sweep"]]
     )
+    assert.deepStrictEqual(f.excluded.map((m) => [m.subject.id, m.reason]), [
+      ["h2", { code: "cancelled", detail: { task: "t7" } }]
+    ])
     // The village v2 holds only h4's sweep, missed → 0/1.
     assert.strictEqual(at(r, "rule-compliance", "v2").score, 0)
   })
@@ -252,6 +260,8 @@ describe("built-in metrics", () => {
       ["m2", 7],
       ["m5", 8]
     ])
+    // Listed under their due dates.
+    assert.deepStrictEqual(overdue.included.map((m) => String(m.date)), ["2021-05-05", "2021-05-04"])
     // By category: m2 is a dispute, m5 a help request.
     assert.deepStrictEqual(overdue.strata.map((s) => [s.stratum, s.score]), [["dispute", 1], ["help-request", 1]])
   })

@@ -7,7 +7,7 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as SqlSchema from "@effect/sql/SqlSchema"
-import { Access, Accounts, Problem } from "@minqing/core"
+import { Accounts, Labels, Problem } from "@minqing/core"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as ParseResult from "effect/ParseResult"
@@ -17,19 +17,14 @@ import * as internal from "./internal/database.js"
 const AccountRow = Schema.Struct({
   id: Schema.String,
   name: Schema.String,
-  role: Access.Role,
+  role: Labels.literal("role"),
   scope: Schema.parseJson(Schema.Array(Schema.String)),
   liaison_id: Schema.NullOr(Schema.String),
   active: Schema.Literal(0, 1)
 })
 
-/**
- * An account as a row of the `accounts` table (the scope as a JSON array).
- *
- * @since 0.1.0
- * @category schemas
- */
-export const AccountFromRow = Schema.transform(AccountRow, Accounts.Account, {
+/** An account as a row of the `accounts` table (the scope as a JSON array). */
+const AccountFromRow = Schema.transform(AccountRow, Accounts.Account, {
   strict: true,
   decode: (row) => ({
     id: row.id,
@@ -59,13 +54,8 @@ const TokenRow = Schema.Struct({
   label: Schema.NullOr(Schema.String)
 })
 
-/**
- * A token as a row of the `tokens` table.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const TokenFromRow = Schema.transform(TokenRow, Accounts.Token, {
+/** A token as a row of the `tokens` table. */
+const TokenFromRow = Schema.transform(TokenRow, Accounts.Token, {
   strict: true,
   decode: (row) => ({
     id: row.id,
@@ -112,7 +102,7 @@ export const make = (
           liaison_id = excluded.liaison_id, active = excluded.active`
     })
     const getAccount = SqlSchema.findOne({
-      Request: Accounts.AccountId,
+      Request: Schema.String,
       Result: AccountFromRow,
       execute: (id) => sql`SELECT * FROM accounts WHERE id = ${id}`
     })
@@ -135,7 +125,7 @@ export const make = (
       execute: (hash) => sql`SELECT * FROM tokens WHERE hash = ${hash}`
     })
     const listTokens = SqlSchema.findAll({
-      Request: Accounts.AccountId,
+      Request: Schema.String,
       Result: TokenFromRow,
       execute: (accountId) => sql`SELECT * FROM tokens WHERE account_id = ${accountId} ORDER BY issued_at, id`
     })

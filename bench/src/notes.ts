@@ -5,7 +5,96 @@
  */
 
 /** Why a target was missed and what would close it, by target key. */
-export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix: string }>> = {}
+export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix: string }>> = {
+  "rules.full": {
+    why: "the call builds the engine's indexes from scratch before it evaluates anything: every one of S's ~160k " +
+      "visits is turned into a local date in the zone, grouped by household and sorted, and residents, arrivals and " +
+      "matters are grouped too. The row \"full re-evaluation on an indexed engine\" is the same evaluation without " +
+      "that step and is several times faster; a CPU profile of the cold call shows indexing and the garbage it " +
+      "makes (about a quarter of the samples are the garbage collector) well ahead of the rules themselves.",
+    fix: "keep an engine (`Engine.make` once, then `Engine.update` per new fact and `Engine.moveTo` per date), as " +
+      "a server or a device would, so a full evaluation costs the indexed figure; make indexing cheaper (take the " +
+      "local date the store already keeps for each visit instead of recomputing it, avoid per-visit allocations, " +
+      "index only the visits a window can reach: an as-of-today evaluation needs the last few days, not 90)."
+  },
+  "rules.full.indexed": {
+    why: "every household's rules are re-run for the new date: 8 rules × 1,800 households, each building its " +
+      "applicability (with its explanation strings) and recurrence before it looks at the window.",
+    fix: "skip households whose applicable subjects and visits cannot change the tasks of the new date, and " +
+      "build explanations lazily (only for tasks a caller reads)."
+  },
+  "rules.vs-json-rules-engine": {
+    why: "json-rules-engine's own cost per call is small next to what both sides share: the baseline evaluates only " +
+      "the subjects and days that can have a task (about 22k engine runs: 1,800 households and ~5,400 residents × 3 days), while Minqing's call is dominated by " +
+      "indexing all 160k visits (see the full-evaluation row); the ratio is bounded by that fixed cost, not by the " +
+      "rules.",
+    fix: "the same as for the full evaluation: with the indexes held (or built only over the visits the dates can " +
+      "reach) the three-rule evaluation is a few milliseconds and the ratio grows accordingly."
+  },
+  "coverage.S": {
+    why: "most of the report is the rules engine evaluating the whole pack over the period for the three task " +
+      "metrics (compliance, elderly check-ins, workload): compare the row without them. The rest is building the " +
+      "report's index over every visit of the scenario, and the member lists of every metric at every one of the " +
+      "67 places.",
+    fix: "feed the report the tasks of an engine that is already held (Coverage accepts a task list), so compliance " +
+      "does not re-evaluate 90 days of rules per report; index only the visits the period can reach."
+  },
+  "coverage.S.sqlite": {
+    why: "`Store.load` of the whole subdistrict decodes every household, resident and visit of the window from " +
+      "JSON with its Schema before the in-memory report even starts; that load costs more than the report itself.",
+    fix: "the coverage pushdown of the SQLite adapter (issue 5: the built-in metrics as SQL aggregates, proven equal " +
+      "to the in-memory engine) — the hand-written SQL in this table shows the figures cost milliseconds there."
+  },
+  "coverage.M": {
+    why: "M has no pushdown yet: the report loads ~100k households, ~300k residents and ten days of visits " +
+      "(~1M) through `Store.load`, decodes each with its Schema, and then runs the in-memory engines over them.",
+    fix: "the SQLite adapter's coverage pushdown (issue 5), computing the figures as SQL aggregates and fetching " +
+      "member lists only for the places a reader opens."
+  },
+  "coverage.M.ratio": {
+    why: "the hand-written SQL computes two figures with aggregates inside SQLite; Minqing loads and decodes the " +
+      "facts into JavaScript before computing all seventeen metrics with member lists.",
+    fix: "the adapter's SQL pushdown for the built-in metrics (issue 5)."
+  },
+  "coverage.M.rss": {
+    why: "the loaded facts of the whole district (households, residents, visits as decoded Schema class instances) " +
+      "and the report's indexes all sit in the heap at once.",
+    fix: "SQL pushdown (only figures and requested member lists come back), or computing the report a subdistrict " +
+      "at a time and adding up the counts (they are additive along the tree)."
+  },
+  "storage.ingest": {
+    why: "per batch the adapter runs the core's WriteCheck (decoding and validating every visit with its Schema, " +
+      "reading the referenced households, liaisons and any stored visit with the same id), encodes each visit to " +
+      "JSON, writes three rows per visit (audit, placement, visit) through `@effect/sql` statements built per chunk, " +
+      "and commits with synchronous FULL (an fsync per batch); the baseline only binds two prepared statements " +
+      "in one transaction.",
+    fix: "reuse prepared statements for the fixed-size chunks, validate each visit once (the check decodes, the " +
+      "persist step re-encodes), batch the WriteCheck lookups into one query per table, and let a bulk import use " +
+      "larger batches or `synchronous: \"normal\"`."
+  },
+  "storage.worklist.p50": {
+    why: "the adapter has no stored task state yet: each worklist loads the liaison's grid with 90 days of visits " +
+      "(~2,700 rows decoded from JSON with their Schemas) plus the places, liaisons and campaigns of its scope, and " +
+      "re-evaluates the built-in pack; the note gives the load/evaluate split.",
+    fix: "the incrementally kept task table of issue 5 (\"a liaison's worklist is a cheap query\"), or at least " +
+      "a lookback that matches the longest rule window instead of 90 days."
+  },
+  "storage.worklist.p99": {
+    why: "the same work as the median, with garbage-collection pauses from decoding thousands of visits per call.",
+    fix: "the same as for the median."
+  },
+  "http.worklist.S": {
+    why: "each request does what the storage worklist row measures (load the grid with 90 days of visits, " +
+      "evaluate the pack) plus authentication and encoding the response with its Schema; the bare server runs one " +
+      "indexed SQL query.",
+    fix: "a stored task table (issue 5) queried per request, and a lookback bounded by the longest rule window."
+  },
+  "http.visits.S": {
+    why: "the POST pays the adapter's write path (see the ingest row: WriteCheck, JSON encoding, three rows per " +
+      "visit, an fsync per batch) plus decoding the payload with the Visit schema.",
+    fix: "the ingest fixes (prepared statements, one decode per visit, batched lookups)."
+  }
+}
 
 /** How each row is measured (a bullet each). */
 export const METHOD: ReadonlyArray<string> = [

@@ -81,7 +81,7 @@ export const report = (results: Results): string => {
   out.push("")
   if (missed.length === 0) out.push("None in this run.")
   for (const { r, t } of missed) {
-    const note = NOTES[t.key]
+    const note = NOTES[t.key] ?? NOTES[t.key.replace(/\.(M|L)$/, ".S")]
     out.push(`### ${r.suite}: ${r.ours.label} (${r.size}), target ${t.text}`)
     out.push("")
     out.push(`- **By how much**: measured ${figureOf(r)}; ${t.miss}.`)

@@ -222,7 +222,7 @@ describe("roll-up", () => {
           }
         }
       }),
-      { numRuns: 60 }
+      { numRuns: 40 }
     )
   })
 })

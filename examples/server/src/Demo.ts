@@ -100,6 +100,8 @@ export const seed = (
       yield* progress(day.length - known.length)
     }
     for (const date of [...plan.keys()].filter((d) => !written.has(d)).sort()) yield* writeDay(date)
+    // The planned total was an estimate (some households get two knocks, some none).
+    if (options.onProgress !== undefined) yield* options.onProgress(total, total)
     return {
       rootId: roster.rootId,
       facts: rosterCount + visits,

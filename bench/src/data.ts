@@ -79,11 +79,13 @@ export const settableClock = () => {
   return { clock, set: (ms: number) => void (now = ms) }
 }
 
+/** The deployment of a scenario: its zone and its place levels (M and L add district and city). */
+export const deploymentOf = (s: { readonly zone: string; readonly levels: ReadonlyArray<string> }) =>
+  Deployment.layer({ zone: s.zone, levels: s.levels })
+
 /** The store layer on a file, for the bench (commits survive a crash of the process, not of the machine). */
-export const storeLayer = (filename: string, zone?: string) =>
-  SqliteStore.layer({ filename, synchronous: "normal" }).pipe(
-    Layer.provide(Deployment.layer(zone === undefined ? {} : { zone }))
-  )
+export const storeLayer = (filename: string, s: { readonly zone: string; readonly levels: ReadonlyArray<string> }) =>
+  SqliteStore.layer({ filename, synchronous: "normal" }).pipe(Layer.provide(deploymentOf(s)))
 
 const cached = async (
   kind: string,
@@ -132,6 +134,8 @@ export const sqliteFile = (size: Size, quick: boolean): Promise<string> =>
     async (file) => {
       const { clock, set } = settableClock()
       const options = scenarioOptions(size, quick)
+      const first = Scenario.parts(options).next()
+      if (first.done === true) throw new Error("the scenario has no part")
       const program = Effect.gen(function*() {
         const store = yield* Store.Store
         let visits = 0
@@ -154,7 +158,7 @@ export const sqliteFile = (size: Size, quick: boolean): Promise<string> =>
         }
       })
       await Effect.runPromise(
-        program.pipe(Effect.provide(storeLayer(file)), Effect.withClock(clock), Effect.scoped)
+        program.pipe(Effect.provide(storeLayer(file, first.value)), Effect.withClock(clock), Effect.scoped)
       )
     }
   )

@@ -1,6 +1,7 @@
 /**
- * `pnpm --filter @minqing/bench prepare [--size S|M|L] [--quick]`: builds the cached SQLite
- * files of a size ahead of a run (the adapter's and the baseline's), so `pnpm bench` times
+ * `pnpm --filter @minqing/bench prepare-data [--size S|M|L] [--quick] [--adapter | --baseline]`:
+ * builds the cached SQLite files of a size ahead of a run (the adapter's and the baseline's,
+ * or one of them; two processes may build one each at the same time), so `pnpm bench` times
  * only what it measures. A run builds them on first use anyway.
  */
 import { baselineFile, sqliteFile } from "./data.js"
@@ -14,7 +15,12 @@ if (!SIZES.includes(size)) {
   process.exit(2)
 }
 const quick = args.includes("--quick")
+const which = args.includes("--adapter")
+  ? ["adapter"]
+  : args.includes("--baseline")
+  ? ["baseline"]
+  : ["baseline", "adapter"]
 const t0 = Date.now()
-log(`baseline file: ${await baselineFile(size, quick)}`)
-log(`adapter file: ${await sqliteFile(size, quick)}`)
+if (which.includes("baseline")) log(`baseline file: ${await baselineFile(size, quick)}`)
+if (which.includes("adapter")) log(`adapter file: ${await sqliteFile(size, quick)}`)
 log(`ready in ${((Date.now() - t0) / 1000).toFixed(0)} s`)

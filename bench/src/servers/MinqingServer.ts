@@ -1,6 +1,6 @@
 /**
  * Minqing's real HTTP server (`@minqing/adapter-http` `Server.layer`) on the SQLite adapter,
- * run as a child process for the load tests: `MinqingServer.ts <db file> <zone> <liaisons JSON>`.
+ * run as a child process for the load tests: `MinqingServer.ts <db file> <deployment JSON> <liaisons JSON>`.
  * It creates a liaison account and token for each liaison given, listens on 127.0.0.1 on an
  * ephemeral port, and sends `{ port, tokens }` to its parent. Request logging is off (the
  * bare baseline logs nothing either).
@@ -15,13 +15,14 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import { createServer } from "node:http"
 
-const [filename, zone, liaisonsJson] = process.argv.slice(2)
+const [filename, deploymentJson, liaisonsJson] = process.argv.slice(2)
+const deployment = JSON.parse(deploymentJson) as { readonly zone: string; readonly levels: ReadonlyArray<string> }
 const liaisons = JSON.parse(liaisonsJson) as ReadonlyArray<{ liaisonId: Ids.LiaisonId; gridId: Ids.PlaceId }>
 
 const App = Server.layer({ requestLog: false }).pipe(
   Layer.provideMerge(BreakGlass.layerMemory),
   Layer.provideMerge(SqliteStore.layer({ filename })),
-  Layer.provideMerge(Deployment.layer({ zone })),
+  Layer.provideMerge(Deployment.layer({ zone: deployment.zone, levels: deployment.levels })),
   Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
 )
 

@@ -137,7 +137,7 @@ const adapterReport = (s: Scenario.Scenario) => {
 /** Visits this many days before the period still resolve tasks whose windows overlap it. */
 const WINDOW_MARGIN_DAYS = 3
 
-const openStore = (file: string, s: Scenario.Scenario) => ManagedRuntime.make(storeLayer(file, s.zone))
+const openStore = (file: string, s: Scenario.Scenario) => ManagedRuntime.make(storeLayer(file, s))
 
 const runS = async (size: Size, options: RunOptions): Promise<ReadonlyArray<Row>> => {
   const { quick } = options

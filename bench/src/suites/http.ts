@@ -110,7 +110,7 @@ export const run = async (name: string, options: RunOptions): Promise<ReadonlyAr
   let ours: Pair
   const minqing = await startServer("./servers/MinqingServer.ts", [
     minqingFile,
-    s.zone,
+    JSON.stringify({ zone: s.zone, levels: s.levels }),
     JSON.stringify(liaisons.map(({ gridId, liaisonId }) => ({ gridId, liaisonId })))
   ])
   try {

@@ -13,7 +13,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import * as RawDb from "../baseline/RawDb.js"
-import { DATA_DIR, describe, inMemory, rosterOf, settableClock, sqliteFile, storeLayer } from "../data.js"
+import { DATA_DIR, deploymentOf, describe, inMemory, rosterOf, settableClock, sqliteFile, storeLayer } from "../data.js"
 import {
   below,
   type Figure,
@@ -63,7 +63,7 @@ const ingest = async (s: Scenario.Scenario, quick: boolean, workload: string): P
       const store = yield* Store.Store
       const all = Fact.toArray(roster)
       for (let i = 0; i < all.length; i += 2_000) yield* store.write(actor, all.slice(i, i + 2_000))
-    }).pipe(Effect.provide(storeLayer(adapterTemplate, s.zone)), Effect.withClock(clock), Effect.scoped)
+    }).pipe(Effect.provide(storeLayer(adapterTemplate, s)), Effect.withClock(clock), Effect.scoped)
   )
   const rawTemplate = tmp("raw-template")
   removeDb(rawTemplate)
@@ -88,7 +88,7 @@ const ingest = async (s: Scenario.Scenario, quick: boolean, workload: string): P
       copyDb(adapterTemplate, adapterFile)
       // The adapter's default options: synchronous FULL, as a deployment runs it.
       runtime = ManagedRuntime.make(
-        SqliteStore.layer({ filename: adapterFile }).pipe(Layer.provide(Deployment.layer({ zone: s.zone })))
+        SqliteStore.layer({ filename: adapterFile }).pipe(Layer.provide(deploymentOf(s)))
       )
       return runtime.runPromise(Store.Store)
     }
@@ -166,7 +166,7 @@ const liaisonSample = (s: Scenario.Scenario, n: number): Array<{ liaisonId: Ids.
  * what the HTTP server's worklist endpoint does.
  */
 const worklist = async (file: string, s: Scenario.Scenario, quick: boolean, size: string, target: boolean) => {
-  const runtime = ManagedRuntime.make(storeLayer(file, s.zone))
+  const runtime = ManagedRuntime.make(storeLayer(file, s))
   const store = await runtime.runPromise(Store.Store)
   const sample = liaisonSample(s, quick ? 20 : 400)
   const date = s.today

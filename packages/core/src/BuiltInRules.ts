@@ -21,6 +21,7 @@
 import * as Schema from "effect/Schema"
 import * as Arrival from "./Arrival.js"
 import type { Household } from "./Household.js"
+import { dateOfAge, plusDays } from "./internal/days.js"
 import * as LocalDate from "./LocalDate.js"
 import * as Recurrence from "./Recurrence.js"
 import type { Resident } from "./Resident.js"
@@ -35,17 +36,29 @@ const householdOf = (facts: { readonly households: ReadonlyArray<Household> }): 
 const householdRef = (h: Household) => ({ tag: "Household", id: h.id })
 const residentRef = (r: Resident) => ({ tag: "Resident", id: r.id })
 
-const inHousehold = (app: Rule.Applicability, h: Household): Rule.Applicability =>
-  Rule.within(app, h, `household ${h.id}`)
-
-const inResident = (app: Rule.Applicability, r: Resident, h: Household): Rule.Applicability =>
-  inHousehold(Rule.within(app, r, `resident ${r.id}`), h)
-
-/** The date someone born on `birthDate` turns `years` old (29 February birthdays: 1 March). */
-const dateOfAge = (birthDate: LocalDate.LocalDate, years: number): LocalDate.LocalDate => {
-  const year = Number(birthDate.slice(0, 4)) + years
-  const candidate = `${String(year).padStart(4, "0")}${birthDate.slice(4)}`
-  return LocalDate.isValid(candidate) ? (candidate as LocalDate.LocalDate) : LocalDate.make(`${year}-03-01`)
+/**
+ * Applies from `from` (no earlier than each record's `activeFrom`) until the earliest of
+ * `end` and the records' `activeUntil`, saying which ended it. One object per subject: the
+ * rules run over every resident of a district.
+ */
+const within = (
+  from: LocalDate.LocalDate,
+  records: ReadonlyArray<Household | Resident>,
+  because: ReadonlyArray<string>,
+  facts: ReadonlyArray<Task.FactRef>,
+  end?: { readonly date: LocalDate.LocalDate; readonly stopped: string }
+): Rule.Applicability => {
+  let start = from
+  let until = end?.date
+  let stopped = end?.stopped
+  for (const r of records) {
+    if (r.activeFrom > start) start = r.activeFrom
+    if (r.activeUntil !== undefined && (until === undefined || r.activeUntil < until)) {
+      until = r.activeUntil
+      stopped = `${r._tag === "Household" ? "household" : "resident"} ${r.id} is inactive after ${r.activeUntil}`
+    }
+  }
+  return Rule.applies({ from: start, until, because, facts, stopped })
 }
 
 const Days = (min: number, max: number) => Schema.Int.pipe(Schema.between(min, max))
@@ -65,10 +78,7 @@ export const householdSweep = Rule.make({
   params: Schema.Struct({ cadence: Recurrence.Pattern, window: Rule.Window, priority: Task.Priority }),
   defaults: { cadence: Recurrence.patternDaily, window: Rule.sameDay, priority: "normal" },
   applies: (h) =>
-    inHousehold(
-      Rule.since(h.activeFrom, [`household ${h.id} (${h.address}) is active from ${h.activeFrom}`], [householdRef(h)]),
-      h
-    ),
+    within(h.activeFrom, [h], [`household ${h.id} (${h.address}) is active from ${h.activeFrom}`], [householdRef(h)]),
   recurrence: (_, { from, params }) => Recurrence.make(params.cadence, from),
   window: (_, params) => params.window,
   priority: (_, params) => params.priority,
@@ -99,14 +109,10 @@ export const elderlyAloneCheckin = Rule.make({
     const h = householdOf(facts)
     if (h === undefined || !r.livesAlone) return undefined
     const aged = dateOfAge(r.birthDate, params.minAge)
-    return inResident(
-      Rule.since(aged, [
-        `${r.name} (${r.id}) lives alone`,
-        `aged ${params.minAge} or more from ${aged} (born ${r.birthDate})`
-      ], [residentRef(r)]),
-      r,
-      h
-    )
+    return within(aged, [r, h], [
+      `${r.name} (${r.id}) lives alone`,
+      `aged ${params.minAge} or more from ${aged} (born ${r.birthDate})`
+    ], [residentRef(r), householdRef(h)])
   },
   recurrence: (_, { from, params }) => Recurrence.make(params.cadence, from),
   window: (_, params) => params.window,
@@ -124,7 +130,13 @@ const courseCompleteOn = (
   fallback: number
 ): { readonly date: LocalDate.LocalDate; readonly needed: number } | undefined => {
   if (r.doses.length === 0) return undefined
-  const doses = [...r.doses].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+  let doses = r.doses
+  for (let i = 1; i < doses.length; i++) {
+    if (doses[i].date < doses[i - 1].date) {
+      doses = [...doses].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+      break
+    }
+  }
   const needed = dosesNeeded[doses[0].product] ?? fallback
   return doses.length >= needed ? { date: doses[needed - 1].date, needed } : undefined
 }
@@ -167,29 +179,27 @@ export const vaccinationFollowup = Rule.make({
     let eligibility = "eligible"
     if (e._tag === "temporarily-contraindicated") {
       if (e.until === undefined) return undefined
-      eligibleFrom = LocalDate.addDays(e.until, 1)
+      eligibleFrom = plusDays(e.until, 1)
       eligibility = `eligible again from ${eligibleFrom} (temporary contraindication until ${e.until})`
     } else if (e._tag === "permanently-contraindicated") {
       return undefined
     }
     const aged = dateOfAge(r.birthDate, params.minAge)
     const course = courseCompleteOn(r, params.dosesNeeded, params.defaultDosesNeeded)
-    const app = inResident(
-      Rule.since(LocalDate.max(aged, eligibleFrom), [
+    return within(
+      LocalDate.max(aged, eligibleFrom),
+      [r, h],
+      [
         `${r.name} (${r.id}) is present and ${eligibility}`,
         `aged ${params.minAge} or more from ${aged} (born ${r.birthDate})`,
         `${r.doses.length} dose(s) recorded`
-      ], [residentRef(r)]),
-      r,
-      h
+      ],
+      [residentRef(r), householdRef(h)],
+      course === undefined ? undefined : {
+        date: plusDays(course.date, -1),
+        stopped: `primary course complete on ${course.date} (${course.needed} doses)`
+      }
     )
-    return course === undefined
-      ? app
-      : Rule.endingOn(
-        app,
-        LocalDate.addDays(course.date, -1),
-        `primary course complete on ${course.date} (${course.needed} doses)`
-      )
   },
   recurrence: (_, { from, params }) => Recurrence.every(params.everyDays, from),
   window: (_, params) => params.window,
@@ -215,15 +225,12 @@ const arrivalApplies = (
 ): Rule.Applicability => {
   const day = Arrival.arrivalDate(a)
   const reported = zone.dateOf(a.reportedAt.epochMillis)
-  const app = inHousehold(
-    Rule.since(from, [
-      `${personOf(a)} arriving from ${a.origin} (${a.originRisk} risk) on ${day}${
-        a.actualArrival === undefined ? " (expected)" : ""
-      }, reported on ${reported}${reported < day ? " in advance" : ""}`,
-      ...because
-    ], [{ tag: "ArrivalReport", id: a.id }]),
-    h
-  )
+  const app = within(from, [h], [
+    `${personOf(a)} arriving from ${a.origin} (${a.originRisk} risk) on ${day}${
+      a.actualArrival === undefined ? " (expected)" : ""
+    }, reported on ${reported}${reported < day ? " in advance" : ""}`,
+    ...because
+  ], [{ tag: "ArrivalReport", id: a.id }, householdRef(h)])
   return a.status === "cancelled" ? Rule.cancel(app, `arrival report ${a.id} was cancelled`) : app
 }
 
@@ -275,7 +282,7 @@ export const arrivalMonitoring = Rule.make({
     const h = householdOf(facts)
     const days = a.monitoringDays ?? params.days[a.originRisk]
     if (h === undefined || days === 0) return undefined
-    const start = LocalDate.addDays(Arrival.arrivalDate(a), 1)
+    const start = plusDays(Arrival.arrivalDate(a), 1)
     return arrivalApplies(a, start, h, zone, [
       a.monitoringDays === undefined
         ? `${days} monitoring days for ${a.originRisk} risk origins`
@@ -284,7 +291,7 @@ export const arrivalMonitoring = Rule.make({
   },
   recurrence: (a, { params }) =>
     Recurrence.times(
-      Recurrence.daily(LocalDate.addDays(Arrival.arrivalDate(a), 1)),
+      Recurrence.daily(plusDays(Arrival.arrivalDate(a), 1)),
       a.monitoringDays ?? params.days[a.originRisk]
     ),
   window: (_, params) => params.window,
@@ -293,12 +300,18 @@ export const arrivalMonitoring = Rule.make({
 })
 
 const campaignApplies = (s: Rule.CampaignHousehold): Rule.Applicability =>
-  inHousehold(
-    Rule.during(s.campaign.period, [
+  within(
+    s.campaign.period.from,
+    [s.household],
+    [
       `campaign "${s.campaign.name}" (${s.campaign.id}) runs ${s.campaign.period.from}..${s.campaign.period.to}`,
       `household ${s.household.id} is in grid ${s.household.gridId}, inside the campaign's scope ${s.campaign.scopeId}`
-    ], [{ tag: "Campaign", id: s.campaign.id }, householdRef(s.household)]),
-    s.household
+    ],
+    [{ tag: "Campaign", id: s.campaign.id }, householdRef(s.household)],
+    {
+      date: s.campaign.period.to,
+      stopped: `campaign ${s.campaign.id} ended on ${s.campaign.period.to}`
+    }
   )
 
 /**
@@ -382,19 +395,17 @@ export const matterFollowup = Rule.make({
     const h = householdOf(facts)
     if (h === undefined) return undefined
     const opened = zone.dateOf(m.openedAt.epochMillis)
-    const app = inHousehold(
-      Rule.since(opened, [`${m.category} matter ${m.id} opened on ${opened}: ${m.summary}`, `status: ${m.status}`], [{
-        tag: "Matter",
-        id: m.id
-      }]),
-      h
+    const resolved = m.resolution === undefined ? undefined : zone.dateOf(m.resolution.at.epochMillis)
+    return within(
+      opened,
+      [h],
+      [`${m.category} matter ${m.id} opened on ${opened}: ${m.summary}`, `status: ${m.status}`],
+      [{ tag: "Matter", id: m.id }, householdRef(h)],
+      resolved === undefined ? undefined : { date: plusDays(resolved, -1), stopped: `matter resolved on ${resolved}` }
     )
-    if (m.resolution === undefined) return app
-    const resolved = zone.dateOf(m.resolution.at.epochMillis)
-    return Rule.endingOn(app, LocalDate.addDays(resolved, -1), `matter resolved on ${resolved}`)
   },
   recurrence: (m, { params, zone }) =>
-    Recurrence.every(params.everyDays, LocalDate.addDays(zone.dateOf(m.openedAt.epochMillis), params.firstWithinDays)),
+    Recurrence.every(params.everyDays, plusDays(zone.dateOf(m.openedAt.epochMillis), params.firstWithinDays)),
   window: (_, params) => ({ before: Math.max(params.firstWithinDays, params.everyDays - 1), after: 0 }),
   priority: (m, params) => (params.highPriority.includes(m.category) ? "high" : params.priority),
   resolvedBy: Rule.observation("matter", (o, m: { readonly id: string }) => o.matterId === m.id)

@@ -5,8 +5,10 @@
  * by household and sorted by local day, residents, arrivals and matters by household, the
  * place tree) and evaluates; `update` feeds it new facts and re-evaluates only the households
  * they touch: a visit, a resident, an arrival or a matter touches its household (and the one
- * it left); a place, a campaign or a liaison touches all. Full and incremental evaluation give
- * identical tasks.
+ * it left); a place, a campaign or a liaison touches all. What a rule derives from a
+ * household's facts (who it applies to, from when, the recurrence, the explanation) is cached
+ * per household and kept when only visits arrive, so a visit costs a re-check of resolution.
+ * Full and incremental evaluation give identical tasks.
  *
  * Dates: a visit counts for the local date of its instant in the zone (a visit at 23:30 counts
  * for that day). Only visits on or before `asOf` resolve tasks; tasks whose windows overlap
@@ -36,6 +38,7 @@ import type { Campaign } from "./Campaign.js"
 import type * as Fact from "./Fact.js"
 import type { Household } from "./Household.js"
 import type { HouseholdId } from "./Ids.js"
+import { dateOfDay } from "./internal/days.js"
 import type { Liaison } from "./Liaison.js"
 import * as LocalDate from "./LocalDate.js"
 import type { Matter } from "./Matter.js"
@@ -79,17 +82,6 @@ export interface Engine {
 
 const DAY = 24 * 60 * 60 * 1000
 
-const dateCache = new Map<number, LocalDate.LocalDate>()
-const dateOfDay = (day: number): LocalDate.LocalDate => {
-  let d = dateCache.get(day)
-  if (d === undefined) {
-    if (dateCache.size > 100_000) dateCache.clear()
-    d = LocalDate.fromEpochDay(day)
-    dateCache.set(day, d)
-  }
-  return d
-}
-
 const byId = <A extends { readonly id: string }>(a: A, b: A) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 
 interface Part {
@@ -102,9 +94,29 @@ interface Part {
   visits: Array<Visit>
   days: Array<number>
   millis: Array<number>
+  /** The household's facts without visits: what subjects and applicability are read from. */
   facts: Fact.Facts | undefined
+  /** Per rule of the pack, the subjects that apply with their schedules; cleared when a non-visit fact changes. */
+  schedule: ReadonlyArray<ReadonlyArray<Entry>> | undefined
   tasks: ReadonlyArray<Task>
 }
+
+/** One subject of one rule: everything that depends neither on the dates nor on visits. */
+interface Entry {
+  readonly subject: unknown
+  readonly spanFrom: number
+  readonly spanUntil: number
+  readonly cancelled: boolean
+  readonly recurrence: Recurrence.Recurrence
+  readonly before: number
+  readonly after: number
+  readonly priority: Task["priority"]
+  readonly subjectId: string
+  readonly prefix: string
+  readonly explanation: Task["explanation"]
+}
+
+const NO_VISITS: ReadonlyArray<Visit> = []
 
 const lowerBound = (xs: ReadonlyArray<number>, x: number): number => {
   let lo = 0
@@ -186,6 +198,7 @@ class EngineImpl implements Engine {
         days: [],
         millis: [],
         facts: undefined,
+        schedule: undefined,
         tasks: []
       }
       this.parts.set(id, p)
@@ -205,13 +218,50 @@ class EngineImpl implements Engine {
     }
     if (liaisons) this.liaisonList = [...this.liaisons.values()].sort(byId)
     if (campaigns) this.campaignList = [...this.campaigns.values()].sort(byId)
-    for (const p of this.parts.values()) p.facts = undefined
+    for (const p of this.parts.values()) {
+      p.facts = undefined
+      p.schedule = undefined
+    }
   }
 
   /**
    * Files facts into the index; returns the households touched, or `"all"`. In bulk mode
    * visits are appended unsorted (the caller sorts once).
    */
+  /** Whether `visitHome` lists every visit (it is built on demand after a bulk load of a bundle). */
+  visitHomeReady = true
+
+  ensureVisitHome() {
+    if (this.visitHomeReady) return
+    for (const p of this.parts.values()) for (const v of p.visits) this.visitHome.set(v.id, p.id)
+    this.visitHomeReady = true
+  }
+
+  /**
+   * Loads a bundle in bulk: each fact once (as `Fact.bundle` and stores give them), visits
+   * appended unsorted without the visit-id index; the caller sorts.
+   */
+  ingestBundle(facts: Fact.Facts) {
+    this.ingest(facts.places, true)
+    this.ingest(facts.liaisons, true)
+    this.ingest(facts.campaigns, true)
+    this.ingest(facts.households, true)
+    this.ingest(facts.residents, true)
+    this.ingest(facts.arrivals, true)
+    this.ingest(facts.matters, true)
+    const visits = facts.visits
+    let part: Part | undefined
+    for (let i = 0; i < visits.length; i++) {
+      const v = visits[i]
+      if (part === undefined || part.id !== v.householdId) part = this.part(v.householdId)
+      const millis = v.at.epochMillis
+      part.visits.push(v)
+      part.days.push(this.dayOf(millis))
+      part.millis.push(millis)
+    }
+    if (visits.length > 0) this.visitHomeReady = false
+  }
+
   ingest(facts: Iterable<Fact.Fact>, bulk: boolean): Set<HouseholdId> | "all" {
     const touched = new Set<HouseholdId>()
     let all = false
@@ -220,6 +270,11 @@ class EngineImpl implements Engine {
     let campaigns = false
     const touch = (p: Part) => {
       p.facts = undefined
+      p.schedule = undefined
+      touched.add(p.id)
+    }
+    // A visit changes resolution only: the schedule stays.
+    const touchVisits = (p: Part) => {
       touched.add(p.id)
     }
     for (const fact of facts) {
@@ -289,6 +344,7 @@ class EngineImpl implements Engine {
           break
         }
         case "Visit": {
+          this.ensureVisitHome()
           const millis = fact.at.epochMillis
           const day = this.dayOf(millis)
           const old = this.visitHome.get(fact.id)
@@ -300,7 +356,7 @@ class EngineImpl implements Engine {
               from.days.splice(at, 1)
               from.millis.splice(at, 1)
             }
-            touch(from)
+            touchVisits(from)
           }
           const p = this.part(fact.householdId)
           this.visitHome.set(fact.id, fact.householdId)
@@ -315,7 +371,7 @@ class EngineImpl implements Engine {
             p.days.splice(at, 0, day)
             p.millis.splice(at, 0, millis)
           }
-          touch(p)
+          touchVisits(p)
           break
         }
         case "Place": {
@@ -344,7 +400,11 @@ class EngineImpl implements Engine {
 
   sortVisits(p: Part) {
     const n = p.visits.length
-    if (n < 2) return
+    let sorted = true
+    for (let i = 1; i < n && sorted; i++) {
+      sorted = p.millis[i - 1] < p.millis[i] || (p.millis[i - 1] === p.millis[i] && p.visits[i - 1].id < p.visits[i].id)
+    }
+    if (sorted) return
     const order = Array.from({ length: n }, (_, i) => i)
     order.sort((a, b) => p.millis[a] - p.millis[b] || (p.visits[a].id < p.visits[b].id ? -1 : 1))
     p.visits = order.map((i) => p.visits[i])
@@ -359,7 +419,7 @@ class EngineImpl implements Engine {
         liaisons: this.liaisonList,
         households: p.household === undefined ? [] : [p.household],
         residents: [...p.residents.values()].sort(byId),
-        visits: p.visits,
+        visits: NO_VISITS,
         arrivals: [...p.arrivals.values()].sort(byId),
         matters: [...p.matters.values()].sort(byId),
         campaigns: this.campaignList
@@ -392,15 +452,16 @@ class EngineImpl implements Engine {
   }
 }
 
-const evaluatePart = (engine: EngineImpl, part: Part): ReadonlyArray<Task> => {
-  const out: Array<Task> = []
+const scheduleOf = (engine: EngineImpl, part: Part): ReadonlyArray<ReadonlyArray<Entry>> => {
+  if (part.schedule !== undefined) return part.schedule
   const facts = engine.factsOf(part)
-  const { asOfDay, fromDay, toDay, tree, zone } = engine
-  const { days, visits } = part
+  const { tree, zone } = engine
+  const out: Array<Array<Entry>> = []
   for (const rule of engine.pack.rules) {
+    const entries: Array<Entry> = []
+    out.push(entries)
     const params = rule.defaults
     const context: Rule.Context<unknown> = { params, facts, places: tree, zone }
-    const kind = rule.subject.kind
     let encoded: unknown = undefined
     for (const subject of rule.subject.subjects(facts, tree)) {
       if (rule.subject.householdId(subject) !== part.id) continue
@@ -409,46 +470,76 @@ const evaluatePart = (engine: EngineImpl, part: Part): ReadonlyArray<Task> => {
       const spanFrom = LocalDate.toEpochDay(app.from)
       const spanUntil = app.until === undefined ? Number.POSITIVE_INFINITY : LocalDate.toEpochDay(app.until)
       if (spanUntil < spanFrom) continue
-      const window = rule.window(subject, params)
-      const lo = Math.max(fromDay - window.after, spanFrom)
-      // An occurrence exists when its window opened while the rule applied.
-      const hi = Math.min(toDay, spanUntil) + window.before
-      if (lo > hi) continue
       const recurrence = rule.recurrence(subject, { ...context, from: app.from, until: app.until })
-      const dues = Recurrence.days(recurrence, lo, hi)
-      if (dues.length === 0) continue
+      const window = rule.window(subject, params)
       const subjectId = rule.subject.id(subject)
-      const priority = rule.priority(subject, params)
       if (encoded === undefined) encoded = Rule.encodedParams(rule)
-      const explanation: Task["explanation"] = app.stopped === undefined
-        ? {
-          rule: rule.id,
-          version: rule.version,
-          params: encoded,
-          because: app.because,
-          facts: app.facts,
-          recurrence
-        }
-        : {
-          rule: rule.id,
-          version: rule.version,
-          params: encoded,
-          because: app.because,
-          facts: app.facts,
-          recurrence,
-          stopped: app.stopped
-        }
-      const prefix = `${rule.id}:${subjectId}:`
+      entries.push({
+        subject,
+        spanFrom,
+        spanUntil,
+        cancelled: app.cancelled,
+        recurrence,
+        before: window.before,
+        after: window.after,
+        priority: rule.priority(subject, params),
+        subjectId,
+        prefix: `${rule.id}:${subjectId}:`,
+        explanation: app.stopped === undefined
+          ? {
+            rule: rule.id,
+            version: rule.version,
+            params: encoded,
+            because: app.because,
+            facts: app.facts,
+            recurrence
+          }
+          : {
+            rule: rule.id,
+            version: rule.version,
+            params: encoded,
+            because: app.because,
+            facts: app.facts,
+            recurrence,
+            stopped: app.stopped
+          }
+      })
+    }
+  }
+  part.schedule = out
+  return out
+}
+
+const evaluatePart = (engine: EngineImpl, part: Part): ReadonlyArray<Task> => {
+  const out: Array<Task> = []
+  const schedule = scheduleOf(engine, part)
+  const { asOfDay, fromDay, toDay } = engine
+  const { days, visits } = part
+  const rules = engine.pack.rules
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r]
+    const entries = schedule[r]
+    if (entries.length === 0) continue
+    const params = rule.defaults
+    const kind = rule.subject.kind
+    for (let e = 0; e < entries.length; e++) {
+      const entry = entries[e]
+      const { after, before, spanFrom, spanUntil } = entry
+      const lo = Math.max(fromDay - after, spanFrom)
+      // An occurrence exists when its window opened while the rule applied.
+      const hi = Math.min(toDay, spanUntil) + before
+      if (lo > hi) continue
+      const dues = Recurrence.days(entry.recurrence, lo, hi)
       for (let k = 0; k < dues.length; k++) {
         const due = dues[k]
-        const wf = Math.max(due - window.before, spanFrom)
-        const wt = due + window.after
+        const wf = Math.max(due - before, spanFrom)
+        const wt = due + after
         if (wt < fromDay || wf > toDay) continue
         let resolved = -1
         const last = wt < asOfDay ? wt : asOfDay
         if (last >= wf) {
           for (let i = lowerBound(days, wf); i < days.length && days[i] <= last; i++) {
-            if (rule.resolvedBy(visits[i], subject, params)) {
+            if (rule.resolvedBy(visits[i], entry.subject, params)) {
               resolved = i
               break
             }
@@ -456,7 +547,7 @@ const evaluatePart = (engine: EngineImpl, part: Part): ReadonlyArray<Task> => {
         }
         const state: Task["state"] = resolved >= 0
           ? "done"
-          : app.cancelled || (spanUntil < wt && asOfDay > spanUntil)
+          : entry.cancelled || (spanUntil < wt && asOfDay > spanUntil)
           ? "cancelled"
           : asOfDay < wf
           ? "upcoming"
@@ -466,21 +557,34 @@ const evaluatePart = (engine: EngineImpl, part: Part): ReadonlyArray<Task> => {
           ? "overdue"
           : "missed"
         const dueDate = dateOfDay(due)
-        const base = {
-          id: prefix + dueDate,
-          rule: rule.id,
-          subjectKind: kind,
-          subjectId,
-          householdId: part.id,
-          due: dueDate,
-          window: { from: dateOfDay(wf), to: dateOfDay(wt) },
-          priority,
-          state
-        }
         out.push(
           resolved >= 0
-            ? { ...base, resolvedBy: visits[resolved].id, resolvedOn: dateOfDay(days[resolved]), explanation }
-            : { ...base, explanation }
+            ? {
+              id: entry.prefix + dueDate,
+              rule: rule.id,
+              subjectKind: kind,
+              subjectId: entry.subjectId,
+              householdId: part.id,
+              due: dueDate,
+              window: { from: dateOfDay(wf), to: dateOfDay(wt) },
+              priority: entry.priority,
+              state,
+              resolvedBy: visits[resolved].id,
+              resolvedOn: dateOfDay(days[resolved]),
+              explanation: entry.explanation
+            }
+            : {
+              id: entry.prefix + dueDate,
+              rule: rule.id,
+              subjectKind: kind,
+              subjectId: entry.subjectId,
+              householdId: part.id,
+              due: dueDate,
+              window: { from: dateOfDay(wf), to: dateOfDay(wt) },
+              priority: entry.priority,
+              state,
+              explanation: entry.explanation
+            }
         )
       }
     }
@@ -501,24 +605,14 @@ const impl = (engine: Engine): EngineImpl => {
  */
 export const make = (pack: RulePack, facts: Fact.Facts | Iterable<Fact.Fact>, options: Options): Engine => {
   const engine = new EngineImpl(pack, options)
-  engine.ingest(isBundle(facts) ? factsOfBundle(facts) : facts, true)
+  if (isBundle(facts)) engine.ingestBundle(facts)
+  else engine.ingest(facts, true)
   for (const p of engine.parts.values()) engine.sortVisits(p)
   engine.evaluateAll()
   return engine
 }
 
 const isBundle = (u: Fact.Facts | Iterable<Fact.Fact>): u is Fact.Facts => !(Symbol.iterator in u) && "households" in u
-
-function* factsOfBundle(facts: Fact.Facts): Iterable<Fact.Fact> {
-  yield* facts.places
-  yield* facts.liaisons
-  yield* facts.campaigns
-  yield* facts.households
-  yield* facts.residents
-  yield* facts.arrivals
-  yield* facts.matters
-  yield* facts.visits
-}
 
 /**
  * Feeds new or changed facts (the last version of a record wins, as in a store) and

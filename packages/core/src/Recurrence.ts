@@ -110,26 +110,28 @@ const build = (fields: {
   readonly anchor: LocalDate.LocalDate
   readonly until?: LocalDate.LocalDate | undefined
   readonly count?: number | undefined
-}): Recurrence => ({
-  pattern: fields.pattern,
-  anchor: fields.anchor,
-  ...(fields.until === undefined ? {} : { until: fields.until }),
-  ...(fields.count === undefined ? {} : { count: fields.count })
-})
+}): Recurrence =>
+  fields.until === undefined
+    ? fields.count === undefined
+      ? { pattern: fields.pattern, anchor: fields.anchor }
+      : { pattern: fields.pattern, anchor: fields.anchor, count: fields.count }
+    : fields.count === undefined
+    ? { pattern: fields.pattern, anchor: fields.anchor, until: fields.until }
+    : { pattern: fields.pattern, anchor: fields.anchor, until: fields.until, count: fields.count }
 
 /** @since 0.1.0 @category patterns */
-export const patternOnce: Pattern = Once.make({})
+export const patternOnce: Pattern = { _tag: "once" }
 
 /** @since 0.1.0 @category patterns */
-export const patternDaily: Pattern = Every.make({ days: 1 })
+export const patternDaily: Pattern = { _tag: "every", days: 1 }
 
 /**
- * A pattern of every `days` days.
+ * A pattern of every `days` days (not validated: decode configuration with `Pattern`).
  *
  * @since 0.1.0
  * @category patterns
  */
-export const patternEvery = (days: number): Pattern => Every.make({ days })
+export const patternEvery = (days: number): Pattern => days === 1 ? patternDaily : { _tag: "every", days }
 
 /**
  * A pattern of the given ISO weekdays.
@@ -137,7 +139,7 @@ export const patternEvery = (days: number): Pattern => Every.make({ days })
  * @since 0.1.0
  * @category patterns
  */
-export const patternWeekdays = (days: ReadonlyArray<number>): Pattern => Weekdays.make({ days })
+export const patternWeekdays = (days: ReadonlyArray<number>): Pattern => ({ _tag: "weekdays", days })
 
 /**
  * A recurrence from a pattern and an anchor.

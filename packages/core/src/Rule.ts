@@ -10,8 +10,10 @@
  * (`RulePack.configure`) and a developer writes new rules with full type inference.
  *
  * Every subject belongs to a household. A rule sees one household's facts at a time (its
- * record, residents, visits, arrivals and matters) plus the place tree and the campaigns; so
- * a new fact re-evaluates only the households it touches.
+ * record, residents, arrivals and matters) plus the place tree, the liaisons and the
+ * campaigns, so a new fact re-evaluates only the households it touches. Visits never decide
+ * whether a rule applies, only whether an occurrence is resolved (`resolvedBy`): a new visit
+ * re-checks resolution and nothing else.
  *
  * @example
  * ```ts
@@ -77,8 +79,8 @@ import type { Visit } from "./Visit.js"
  *
  * The engine calls `subjects` with one household's facts at a time (`facts.households` holds
  * that household, `facts.residents` its residents, and so on; places, liaisons and campaigns
- * are all there), so a kind enumerates from whatever it finds in the bundle; subjects whose
- * `householdId` is not that household are ignored.
+ * are all there; `facts.visits` is empty), so a kind enumerates from whatever it finds in the
+ * bundle; subjects whose `householdId` is not that household are ignored.
  *
  * @since 0.1.0
  * @category subjects
@@ -476,7 +478,9 @@ export const sameDay: Window = { before: 0, after: 0 }
 
 /**
  * What a rule sees when it decides whether it applies to a subject: its parameters, the
- * subject's household's facts, the place tree and the deployment zone.
+ * subject's household's facts (without visits: they only resolve occurrences), the place tree
+ * and the deployment zone. The engine caches what a rule derives from these until one of
+ * them changes, so `applies`, `recurrence`, `window` and `priority` must be pure.
  *
  * @since 0.1.0
  * @category models

@@ -11,5 +11,5 @@ import * as Tool from "./Tool.js"
 Tool.run(process.argv).pipe(
   Effect.tapError((e) => (e instanceof Tool.CliError ? Console.error(e.message) : Effect.void)),
   Effect.provide(NodeContext.layer),
-  NodeRuntime.runMain({ disableErrorReporting: true })
+  NodeRuntime.runMain({ disableErrorReporting: true, disablePrettyLogger: true })
 )

@@ -64,6 +64,6 @@ cli(process.argv).pipe(
     "StartError",
     (e) => Console.error(`Cannot start: ${e.message}`).pipe(Effect.zipRight(Effect.fail(e)))
   ),
-  Effect.provide(Layer.mergeAll(NodeContext.layer, Logger.pretty)),
-  NodeRuntime.runMain({ disableErrorReporting: true })
+  Effect.provide(Layer.mergeAll(NodeContext.layer, Logger.logFmt)),
+  NodeRuntime.runMain({ disableErrorReporting: true, disablePrettyLogger: true })
 )

@@ -87,7 +87,7 @@ describe("the example server", () => {
   )
 
   it.scopedLive(
-    "a second start on the same file keeps the data, issues fresh tokens and stops cleanly",
+    "a second start on the same file keeps the data, issues fresh tokens, applies rule overrides; stops cleanly",
     () =>
       Effect.gen(function*() {
         const dir = yield* tempDir
@@ -102,12 +102,16 @@ describe("the example server", () => {
         const stopped = yield* Effect.exit(Effect.tryPromise(() => fetch(`${first.url}/health`)))
         assert.isTrue(Exit.isFailure(stopped))
 
-        const again = yield* App.start(settings(dataFile))
+        const again = yield* App.start({ ...settings(dataFile), rules: { "publicity-leaflet": false } })
         assert.isUndefined(again.seeded)
         assert.strictEqual(again.logins.length, 4)
         for (const login of again.logins) assert.notInclude(first.tokens, login.token)
         const households = yield* get(`${again.url}/households?limit=1000`, again.logins[0].token)
         assert.strictEqual(households.body.items.length, 120)
+        // the rule overrides reach the API's rules, tasks and coverage
+        const rules = yield* get(`${again.url}/rules`, again.logins[0].token)
+        assert.isFalse(rules.body.rules.find((r: any) => r.id === "publicity-leaflet").enabled)
+        assert.isTrue(rules.body.rules.find((r: any) => r.id === "household-sweep").enabled)
       }),
     60_000
   )

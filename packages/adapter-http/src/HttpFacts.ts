@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
-import { Access, type Fact, Problem, Store, type Visit } from "@minqing/core"
+import { Access, type Fact, type LocalDate, Problem, Store, type Visit } from "@minqing/core"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -52,23 +52,24 @@ const list = <T extends Fact.Tag, V>(tag: T, toView: View<T, V>) => (params: typ
     }
   })
 
-const get = <T extends Fact.Tag, V>(tag: T, kind: string, toView: View<T, V>) => (id: string, asOf?: string) =>
-  Effect.gen(function*() {
-    const session = yield* Session
-    const store = yield* Store.Store
-    const found = yield* store.get(session.actor, tag, id, asOf === undefined ? undefined : { asOf: asOf as any }).pipe(
-      Effect.catchAll(serverError)
-    )
-    if (Option.isNone(found)) {
-      return yield* new NotFound({
-        message: `No ${kind} "${id}" within your scope${asOf === undefined ? "" : ` as of ${asOf}`}.`,
-        kind,
-        id
-      })
-    }
-    const visible = yield* visibility(session)
-    return toView(found.value, visible(found.value))
-  })
+const get =
+  <T extends Fact.Tag, V>(tag: T, kind: string, toView: View<T, V>) => (id: string, asOf?: LocalDate.LocalDate) =>
+    Effect.gen(function*() {
+      const session = yield* Session
+      const store = yield* Store.Store
+      const found = yield* store.get(session.actor, tag, id, asOf === undefined ? undefined : { asOf }).pipe(
+        Effect.catchAll(serverError)
+      )
+      if (Option.isNone(found)) {
+        return yield* new NotFound({
+          message: `No ${kind} "${id}" within your scope${asOf === undefined ? "" : ` as of ${asOf}`}.`,
+          kind,
+          id
+        })
+      }
+      const visible = yield* visibility(session)
+      return toView(found.value, visible(found.value))
+    })
 
 /**
  * Writes facts as the caller, all or nothing, mapping the store's refusal to API errors.

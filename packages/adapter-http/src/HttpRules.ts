@@ -21,6 +21,7 @@ import {
 } from "@minqing/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 import * as Analytics from "./Analytics.js"
 import { Api, RulePackView, RuleView } from "./Api.js"
 import { NotFound } from "./ApiError.js"
@@ -46,6 +47,17 @@ const ruleView = (base: RulePack.RulePack, effective: RulePack.RulePack, overrid
     defaults: Rule.encodedParams(RulePack.get(base, rule.id) ?? rule)
   })
 }
+
+const OverrideEntry = Schema.Struct({
+  enabled: Schema.optionalWith(Schema.Boolean, { exact: true }),
+  params: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Unknown }), { exact: true })
+})
+
+// A stored override as an object (`false` is the short form of `{ enabled: false }`).
+const overrideOf = (stored: unknown): typeof OverrideEntry.Type =>
+  stored === false
+    ? { enabled: false }
+    : Either.getOrElse(Schema.decodeUnknownEither(OverrideEntry)(stored), () => ({}))
 
 const current = Effect.gen(function*() {
   const analytics = yield* Analytics.Analytics
@@ -109,12 +121,7 @@ export const layer = HttpApiBuilder.group(Api, "rules", (handlers) =>
         yield* requireAdmin(session, "Changing rule parameters")
         const { analytics, overrides } = yield* current
         const rule = yield* findRule(analytics.pack, path.ruleId)
-        const previous = overrides[rule.id]
-        const before: { enabled?: boolean; params?: Record<string, unknown> } = previous === false
-          ? { enabled: false }
-          : typeof previous === "object" && previous !== null
-          ? previous as any
-          : {}
+        const before = overrideOf(overrides[rule.id])
         const entry = {
           ...(payload.enabled ?? before.enabled) === undefined ? {} : { enabled: payload.enabled ?? before.enabled },
           ...(payload.params === undefined && before.params === undefined)

@@ -277,7 +277,7 @@ const endpointsOfApi = Object.values(Api.groups).flatMap((group: any) =>
   Object.values(group.endpoints).map((endpoint: any) => `${group.identifier}.${endpoint.name}`)
 )
 
-describe("authorisation matrix", () => {
+describe.each(Object.keys(W.stores) as Array<keyof typeof W.stores>)("authorisation matrix (%s store)", (store) => {
   it("covers every endpoint of the API", () => {
     assert.deepStrictEqual([...Object.keys(cases)].sort(), [...endpointsOfApi].sort())
   })
@@ -323,7 +323,7 @@ describe("authorisation matrix", () => {
         }
       }
       assert.deepStrictEqual(failures, [])
-    }).pipe(Effect.provide(W.layerServer())))
+    }).pipe(Effect.provide(W.layerServer({ store }))))
 
   it.scoped("without a token every endpoint but /health answers 401", () =>
     Effect.gen(function*() {
@@ -340,5 +340,5 @@ describe("authorisation matrix", () => {
       assert.strictEqual(bad.status, 401)
       assert.include(bad.json.message, "Unknown bearer token")
       assert.deepStrictEqual(failures, [])
-    }).pipe(Effect.provide(W.layerServer())))
+    }).pipe(Effect.provide(W.layerServer({ store }))))
 })

@@ -6,6 +6,7 @@
  */
 import { NodeHttpServer } from "@effect/platform-node"
 import * as HttpServer from "@effect/platform/HttpServer"
+import { SqliteStore } from "@minqing/adapter-sqlite"
 import {
   Access,
   Accounts,
@@ -200,14 +201,20 @@ const captureLogs = Logger.replace(
   })
 )
 
+/** The stores the server is tested over. */
+export const stores = {
+  memory: MemoryStore.layerMemory,
+  sqlite: SqliteStore.layer({ filename: ":memory:" }).pipe(Layer.orDie)
+} as const
+
 /**
- * The real server on an ephemeral port over the in-memory store, with the HTTP client of
- * `NodeHttpServer.layerTest` pointed at it.
+ * The real server on an ephemeral port over a store (default: in memory), with the HTTP
+ * client of `NodeHttpServer.layerTest` pointed at it.
  */
-export const layerServer = (options: Server.Options = {}) =>
+export const layerServer = (options: Server.Options & { readonly store?: keyof typeof stores } = {}) =>
   Server.layer({ maxBodyBytes: 64 * 1024, ...options }).pipe(
     Layer.provideMerge(BreakGlass.layerMemory),
-    Layer.provideMerge(MemoryStore.layerMemory),
+    Layer.provideMerge(stores[options.store ?? "memory"]),
     Layer.provideMerge(Deployment.layer()),
     Layer.provideMerge(NodeHttpServer.layerTest),
     Layer.provide(captureLogs)

@@ -753,7 +753,9 @@ export const decodeParams = <S, P>(rule: Rule<S, P>, input: unknown): Either.Eit
     new InvalidParams({
       rule: rule.id,
       parameter: first === undefined ? "" : first.path.map(String).join("."),
-      reason: issues.map((i) => (i.path.length > 0 ? `${i.path.join(".")}: ` : "") + i.message).join("; ")
+      reason: issues.map((i, n) => (n > 0 && i.path.length > 0 ? `${i.path.join(".")}: ` : "") + i.message).join(
+        "; "
+      )
     })
   )
 }

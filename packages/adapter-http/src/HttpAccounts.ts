@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
-import { Access, Accounts, Problem, Store } from "@minqing/core"
+import { Access, Accounts, type Ids, Problem, Store } from "@minqing/core"
 import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
@@ -28,11 +28,22 @@ export const requireAdmin = (session: SessionShape, what: string): Effect.Effect
     ? Effect.void
     : Effect.fail(forbidden(session.actor, `${what} needs the subdistrict-admin role`))
 
+// Whether each place is the caller's scope root or below one — not merely visible (the
+// store also shows the ancestors of the caller's roots).
 const reaches = (actor: Access.Actor, placeIds: ReadonlyArray<string>) =>
   Effect.gen(function*() {
     const store = yield* Store.Store
-    const found = yield* Effect.forEach(placeIds, (id) => store.get(actor, "Place", id), { concurrency: 4 })
-    return found.map(Option.isSome)
+    const within = (id: string, depth: number): Effect.Effect<boolean, Problem.StoreError> =>
+      actor.scope.includes(id as Ids.PlaceId)
+        ? Effect.succeed(true)
+        : depth > 32
+        ? Effect.succeed(false)
+        : Effect.flatMap(store.get(actor, "Place", id), (place) =>
+          Option.isSome(place) && place.value.parentId !== undefined
+            ? within(place.value.parentId, depth + 1)
+            : Effect.succeed(false))
+    return yield* Effect.forEach(placeIds, (id) =>
+      within(id, 0), { concurrency: 4 })
   }).pipe(Effect.catchAll(serverError))
 
 const findAccount = (

@@ -93,6 +93,26 @@ describe("accounts and tokens", () => {
       }))
       assert.strictEqual(elsewhere._tag, "Invalid")
       if (elsewhere._tag === "Invalid") assert.deepStrictEqual(elsewhere.problems[0].path, ["scope", 0])
+
+      // An administrator of one village sees the subdistrict above it, but cannot grant it.
+      const villageAdmin = yield* admin.accounts.save({
+        path: { accountId: Accounts.AccountId.make("village-admin") },
+        payload: {
+          name: "村管理员",
+          role: "subdistrict-admin",
+          scope: [Ids.PlaceId.make(W.placeIds.s1v1)],
+          active: true
+        }
+      })
+      const issued = yield* admin.accounts.issueToken({ path: { accountId: villageAdmin.id }, payload: {} })
+      const narrow = yield* clientFor(Redacted.value(issued.token))
+      const escalation = yield* Effect.flip(narrow.accounts.save({
+        path: { accountId: Accounts.AccountId.make("escalated") },
+        payload: { name: "x", role: "subdistrict-admin", scope: [Ids.PlaceId.make(W.placeIds.s1)], active: true }
+      }))
+      assert.strictEqual(escalation._tag, "Invalid")
+      const others = yield* Effect.flip(narrow.accounts.get({ path: { accountId: Accounts.AccountId.make("admin") } }))
+      assert.strictEqual(others._tag, "NotFound", "nor manage an account above its scope")
     }).pipe(Effect.provide(W.layerServer())))
 })
 

@@ -13,6 +13,10 @@ const ROLE_NAMES: Record<string, string> = {
   auditor: "auditor"
 }
 
+/** The command line without a leading `--` (`pnpm start -- --port 4000` passes it on). */
+export const argv = (args: ReadonlyArray<string>): Array<string> =>
+  args[2] === "--" ? [...args.slice(0, 2), ...args.slice(3)] : [...args]
+
 /** The lines printed once the server listens. */
 export const banner = (running: App.Running): string => {
   const lines = [

@@ -59,7 +59,7 @@ const command = Command.make(
 
 const cli = Command.run(command, { name: "Minqing example server", version: "0.0.0" })
 
-cli(process.argv).pipe(
+cli(Output.argv(process.argv)).pipe(
   Effect.catchTag(
     "StartError",
     (e) => Console.error(`Cannot start: ${e.message}`).pipe(Effect.zipRight(Effect.fail(e)))

@@ -94,6 +94,15 @@ export const get: {
 export const ids = (self: RulePack): ReadonlyArray<string> => self.rules.map((r) => r.id)
 
 /**
+ * Whether a value is a rule pack.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isRulePack = (u: unknown): u is RulePack =>
+  typeof u === "object" && u !== null && Object.getPrototypeOf(u) === Proto
+
+/**
  * Adds rules; a rule whose id is already in the pack replaces it in place.
  *
  * @since 0.1.0
@@ -101,7 +110,11 @@ export const ids = (self: RulePack): ReadonlyArray<string> => self.rules.map((r)
  */
 export const add: {
   (...rules: ReadonlyArray<Rule.Any>): (self: RulePack) => RulePack
-} = (...rules: ReadonlyArray<Rule.Any>) => (self: RulePack): RulePack => make(self.name, [...self.rules, ...rules])
+  (self: RulePack, ...rules: ReadonlyArray<Rule.Any>): RulePack
+} = function(...args: ReadonlyArray<any>): any {
+  if (isRulePack(args[0])) return make(args[0].name, [...args[0].rules, ...args.slice(1)])
+  return (self: RulePack) => make(self.name, [...self.rules, ...args])
+}
 
 /**
  * Removes (disables) rules by id; unknown ids are ignored.
@@ -111,8 +124,13 @@ export const add: {
  */
 export const remove: {
   (...ids: ReadonlyArray<string>): (self: RulePack) => RulePack
-} = (...ids: ReadonlyArray<string>) => (self: RulePack): RulePack =>
-  build(self.name, self.rules.filter((r) => !ids.includes(r.id)))
+  (self: RulePack, ...ids: ReadonlyArray<string>): RulePack
+} = function(...args: ReadonlyArray<any>): any {
+  const go = (self: RulePack, ids: ReadonlyArray<string>) =>
+    build(self.name, self.rules.filter((r) => !ids.includes(r.id)))
+  if (isRulePack(args[0])) return go(args[0], args.slice(1))
+  return (self: RulePack) => go(self, args)
+}
 
 /**
  * Replaces a rule by id with a new definition (for instance `Rule.modify` of the old one),
@@ -224,7 +242,7 @@ export const configure: {
   for (const [id, entry] of Object.entries(config)) {
     if (get(self, id) === undefined) return Either.left(new Rule.UnknownRule({ rule: id, known: ids(self) }))
     if (entry === false) {
-      pack = remove(id)(pack)
+      pack = remove(pack, id)
       continue
     }
     if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
@@ -251,7 +269,7 @@ export const configure: {
       if (Either.isLeft(next)) return next
       pack = next.right
     }
-    if (enabled === false) pack = remove(id)(pack)
+    if (enabled === false) pack = remove(pack, id)
   }
   return Either.right(pack)
 })

@@ -187,6 +187,9 @@ describe("rule packs", () => {
     assert.strictEqual(RulePack.get(replaced, "household-sweep")?.version, 2)
     assert.strictEqual(RulePack.ids(replaced)[0], "household-sweep")
     assert.isTrue(Either.isLeft(RulePack.replace(RulePack.empty, stricter)))
+    // data-first forms too
+    assert.deepStrictEqual(RulePack.ids(RulePack.remove(BuiltInRules.pack, "matter-followup")).length, 7)
+    assert.deepStrictEqual(RulePack.ids(RulePack.add(RulePack.empty, veryOldCheck)), ["very-old-check"])
     const merged = RulePack.merge(BuiltInRules.pack, RulePack.make("extra", [veryOldCheck, stricter]))
     assert.strictEqual(RulePack.ids(merged).length, 9)
     assert.strictEqual(RulePack.get(merged, "household-sweep")?.version, 2)

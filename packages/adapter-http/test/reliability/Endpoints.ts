@@ -211,7 +211,20 @@ const handTemplates = (tokens: Tokens): Record<string, (e: Endpoint) => Parts> =
     "audit.breakGlass": () => ({
       payload: { residentId: ids.resident, reason: "核实身份以便上门送药 (verify identity)", minutes: 5 }
     }),
-    "audit.breakGlassLog": () => ({ urlParams: { limit: "5", accountId: W.accounts.auditor.id } })
+    "audit.breakGlassLog": () => ({ urlParams: { limit: "5", accountId: W.accounts.auditor.id } }),
+    "rules.pack": () => ({}),
+    "rules.override": () => ({ path: { ruleId: "household-sweep" }, payload: { params: { priority: "normal" } } }),
+    "rules.reset": () => ({ path: { ruleId: "household-sweep" } }),
+    "rules.worklist": () => ({ urlParams: { date: "2021-05-10", placeId: g } }),
+    "rules.tasks": () => ({ urlParams: { from: "2021-05-10", to: "2021-05-12", state: "due", placeId: g } }),
+    "rules.forecast": () => ({ urlParams: { from: "2021-05-10", days: "2", placeId: g } }),
+    "coverage.metrics": () => ({}),
+    "coverage.report": () => ({
+      urlParams: { scope: g, from: "2021-05-01", to: "2021-05-10", members: "all" }
+    }),
+    "coverage.csv": () => ({
+      urlParams: { scope: g, from: "2021-05-01", to: "2021-05-10", table: "members", members: "all" }
+    })
   }
 }
 

@@ -17,6 +17,8 @@ export interface Request {
   readonly body?: string | Uint8Array | undefined
   /** Send the body as a stream, without `Content-Length` (chunked transfer encoding). */
   readonly chunked?: boolean | undefined
+  /** Give up after this long (default 60 s). */
+  readonly timeoutMillis?: number | undefined
 }
 
 /** What came back. */
@@ -46,6 +48,7 @@ export const send = async (baseUrl: string, request: Request): Promise<Reply> =>
   const response = await fetch(baseUrl + request.path, {
     method: request.method,
     headers,
+    signal: AbortSignal.timeout(request.timeoutMillis ?? 60_000),
     ...(body === undefined ? {} : { body, duplex: "half" })
   } as RequestInit)
   const text = await response.text()

@@ -14,7 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
-import { mkdirSync } from "node:fs"
+import { mkdirSync, readFileSync } from "node:fs"
 import { createServer } from "node:http"
 import * as path from "node:path"
 import * as Dashboard from "./Dashboard.js"
@@ -59,6 +59,23 @@ export interface Running {
 
 /** Why the server could not start. */
 export class StartError extends Data.TaggedError("StartError")<{ readonly message: string }> {}
+
+/** Rule overrides from a flag: empty (none), JSON text, or the path of a JSON file. */
+export const readRules = (value: string): Effect.Effect<unknown, StartError> =>
+  Effect.gen(function*() {
+    const text = value.trim()
+    if (text === "") return undefined
+    const source = text.startsWith("{")
+      ? text
+      : yield* Effect.try({
+        try: () => readFileSync(text, "utf8"),
+        catch: (e) => new StartError({ message: `Cannot read the rules file ${text}: ${(e as Error).message}` })
+      })
+    return yield* Effect.try({
+      try: () => JSON.parse(source) as unknown,
+      catch: (e) => new StartError({ message: `Rule overrides are not valid JSON: ${(e as Error).message}` })
+    })
+  })
 
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === "object" && u !== null && !Array.isArray(u)

@@ -3,7 +3,6 @@
  * reading rule overrides from a flag.
  */
 import * as Effect from "effect/Effect"
-import { readFileSync } from "node:fs"
 import type * as App from "./App.js"
 
 const ROLE_NAMES: Record<string, string> = {
@@ -75,24 +74,6 @@ export const progressBar = (label: string) => {
       }
     })
 }
-
-/** Rule overrides from a flag: empty (none), JSON text, or the path of a JSON file. */
-export const readRules = (value: string): Effect.Effect<unknown, App.StartError> =>
-  Effect.gen(function*() {
-    const text = value.trim()
-    if (text === "") return undefined
-    const { StartError } = yield* Effect.promise(() => import("./App.js"))
-    const source = text.startsWith("{")
-      ? text
-      : yield* Effect.try({
-        try: () => readFileSync(text, "utf8"),
-        catch: (e) => new StartError({ message: `Cannot read the rules file ${text}: ${(e as Error).message}` })
-      })
-    return yield* Effect.try({
-      try: () => JSON.parse(source) as unknown,
-      catch: (e) => new StartError({ message: `Rule overrides are not valid JSON: ${(e as Error).message}` })
-    })
-  })
 
 // East Asian wide characters take two columns in a terminal.
 const WIDE =

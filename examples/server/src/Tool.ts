@@ -349,7 +349,7 @@ const recompute = Command.make(
   },
   (flags) =>
     Effect.gen(function*() {
-      const rules = yield* Output.readRules(flags.rules)
+      const rules = yield* App.readRules(flags.rules)
       const { pack } = yield* App.rulePack(rules)
       const { scope } = yield* scopeOf(flags.scope)
       const { zone } = yield* Deployment.Deployment
@@ -444,7 +444,7 @@ const report = Command.make(
   },
   (flags) =>
     Effect.gen(function*() {
-      const rules = yield* Output.readRules(flags.rules)
+      const rules = yield* App.readRules(flags.rules)
       const { pack } = yield* App.rulePack(rules)
       const { roots, scope } = yield* scopeOf(flags.scope)
       const { zone } = yield* Deployment.Deployment

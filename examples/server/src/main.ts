@@ -43,7 +43,7 @@ const command = Command.make(
   },
   (flags) =>
     Effect.gen(function*() {
-      const rules = yield* Output.readRules(flags.rules)
+      const rules = yield* App.readRules(flags.rules)
       const progress = Output.progressBar("Seeding 待王街道 demo data")
       const running = yield* App.start({
         ...flags,

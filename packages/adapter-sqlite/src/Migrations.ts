@@ -145,13 +145,37 @@ export const m0001_schema: Effect.Effect<void, SqlError, SqlClient.SqlClient> = 
 })
 
 /**
+ * Version 2: indexed copies of what the coverage aggregates read without decoding facts —
+ * a household's validity dates and a visit's outcome — filled from the stored JSON, and the
+ * visits-by-household index extended to cover them.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const m0002_coverage_columns: Effect.Effect<void, SqlError, SqlClient.SqlClient> = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const statements = [
+    `ALTER TABLE households ADD COLUMN active_from TEXT`,
+    `ALTER TABLE households ADD COLUMN active_until TEXT`,
+    `UPDATE households SET active_from = json_extract(data, '$.activeFrom'),
+      active_until = json_extract(data, '$.activeUntil')`,
+    `ALTER TABLE visits ADD COLUMN outcome TEXT`,
+    `UPDATE visits SET outcome = json_extract(data, '$.outcome')`,
+    `DROP INDEX visits_household`,
+    `CREATE INDEX visits_household ON visits (household_id, local_date, outcome, recorded_at)`
+  ]
+  for (const statement of statements) yield* sql.unsafe(statement).raw
+})
+
+/**
  * Every migration, by `<id>_<name>`.
  *
  * @since 0.1.0
  * @category migrations
  */
 export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>> = {
-  "0001_schema": m0001_schema
+  "0001_schema": m0001_schema,
+  "0002_coverage_columns": m0002_coverage_columns
 }
 
 /**
@@ -160,7 +184,7 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
  * @since 0.1.0
  * @category migrations
  */
-export const latest = 1
+export const latest = 2
 
 /**
  * Runs the migrations not yet applied, in order, inside the caller's transaction.

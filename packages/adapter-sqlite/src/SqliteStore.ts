@@ -35,6 +35,7 @@ import * as internal from "./internal/database.js"
 import { columnsOf, decodeData, scopeOf, tableOf } from "./internal/tables.js"
 import * as Migrations from "./Migrations.js"
 import * as SqliteAccounts from "./SqliteAccounts.js"
+import * as SqliteCoverage from "./SqliteCoverage.js"
 
 /**
  * Options of the store.
@@ -92,7 +93,7 @@ interface Row {
 export const make = (
   options: Omit<Options, "filename"> = {}
 ): Effect.Effect<
-  Context.Context<Store.Store | Accounts.Accounts>,
+  Context.Context<Store.Store | Accounts.Accounts | SqliteCoverage.SqliteCoverage>,
   Problem.StoreError,
   SqlClient.SqlClient | Deployment.Deployment
 > =>
@@ -629,7 +630,11 @@ export const make = (
     const accounts = yield* SqliteAccounts.make(
       options.lockBudget === undefined ? {} : { lockBudget: options.lockBudget }
     )
-    return Context.make(Store.Store, store).pipe(Context.add(Accounts.Accounts, accounts))
+    const coverage = yield* SqliteCoverage.make
+    return Context.make(Store.Store, store).pipe(
+      Context.add(Accounts.Accounts, accounts),
+      Context.add(SqliteCoverage.SqliteCoverage, coverage)
+    )
   })
 
 const toStoreError = (what: string) => (error: SqlError | Problem.StoreError): Problem.StoreError =>
@@ -649,7 +654,8 @@ export const layerClient = (
   )
 
 /**
- * The `Store` and `Accounts` ports on a SQLite file (or `":memory:"`), migrated on open.
+ * The `Store` and `Accounts` ports on a SQLite file (or `":memory:"`), migrated on open,
+ * with `SqliteCoverage` (coverage figures computed in SQL) on the same connection.
  * Needs the core's `Deployment` (its time zone decides the local date of each visit).
  *
  * @example
@@ -675,5 +681,8 @@ export const layerClient = (
  */
 export const layer = (
   options: Options
-): Layer.Layer<Store.Store | Accounts.Accounts, Problem.StoreError, Deployment.Deployment> =>
-  Layer.effectContext(make(options)).pipe(Layer.provide(layerClient(options)))
+): Layer.Layer<
+  Store.Store | Accounts.Accounts | SqliteCoverage.SqliteCoverage,
+  Problem.StoreError,
+  Deployment.Deployment
+> => Layer.effectContext(make(options)).pipe(Layer.provide(layerClient(options)))

@@ -1,6 +1,6 @@
 import { SqlClient, Statement } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
-import { SqliteStore } from "@minqing/adapter-sqlite"
+import { SqliteCoverage, SqliteStore } from "@minqing/adapter-sqlite"
 import { LocalDate, Store } from "@minqing/core"
 import { Effect, Layer, TestClock } from "effect"
 import { actor, admin, DeploymentLive, household, NOW, resident, roster, tempFile, visit } from "./fixtures.js"
@@ -28,7 +28,9 @@ const capturing = <A, E, R>(operation: string, into: Array<Captured>, effect: Ef
       return statement
     }))
 
-const explainable = /^\s*(SELECT|UPDATE|DELETE|INSERT\s+(OR\s+\w+\s+)?INTO\s+\w+\s*(\([^)]*\))?\s*SELECT)/i
+const explainable = /^\s*(WITH|SELECT|UPDATE|DELETE|INSERT\s+(OR\s+\w+\s+)?INTO\s+\w+\s*(\([^)]*\))?\s*SELECT)/i
+/** Scans that read no table: a materialised CTE or subquery, a constant row. */
+const harmless = /^SCAN (CONSTANT ROW|\(subquery|hh\b|reached\b|r\b|x\b)/
 const tables =
   /\b(places|liaisons|households|residents|visits|arrivals|matters|campaigns|audit|placements|relocations|place_closure|accounts|tokens)\b/
 
@@ -65,6 +67,11 @@ describe("query plans", () => {
       yield* run("get a household as of a date", store.get(liaison, "Household", "h1", { asOf: day }))
       yield* run("changes since the start", store.changes(liaison, undefined))
       yield* run("audit of one record", store.audit(leader, { id: "h1" }))
+      const coverage = yield* SqliteCoverage.SqliteCoverage
+      yield* run(
+        "household screening in SQL",
+        coverage.householdScreening(leader, { scope: "v1" as any, period: window, asOf: day })
+      )
       yield* run(
         "write a batch (lookups, supersede, closure)",
         store.write(admin, [
@@ -81,9 +88,17 @@ describe("query plans", () => {
         if (!explainable.test(c.sql) || !tables.test(c.sql)) continue
         checked += 1
         const plan = yield* sql.unsafe<{ detail: string }>(`EXPLAIN QUERY PLAN ${c.sql}`, c.params as Array<any>)
+        if (process.env.SHOW_PLANS) {
+          console.log(
+            "##",
+            c.operation,
+            c.sql.replace(/\s+/g, " ").slice(0, 160),
+            "\n   " + plan.map((p) => p.detail).join("\n   ")
+          )
+        }
         for (const { detail } of plan) {
           // `SEARCH` walks an index range; `SCAN <table>` reads all of it (with or without an index).
-          if (/^SCAN /.test(detail) && tables.test(detail)) {
+          if (/^SCAN /.test(detail) && !harmless.test(detail)) {
             problems.push(`${c.operation}: ${detail}\n    ${c.sql.replace(/\s+/g, " ")}`)
           }
         }

@@ -1,7 +1,7 @@
-import { SqlClient } from "@effect/sql"
+import { Migrator, SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
-import { SqliteStore } from "@minqing/adapter-sqlite"
-import { Fact, LocalDate, Store } from "@minqing/core"
+import { Migrations, SqliteStore } from "@minqing/adapter-sqlite"
+import { Fact, LocalDate, Store, WriteCheck } from "@minqing/core"
 import { Effect, Either, Layer, Option, TestClock } from "effect"
 import { actor, admin, DeploymentLive, household, NOW, resident, roster, tempFile, visit } from "./fixtures.js"
 
@@ -39,8 +39,88 @@ describe("SqliteStore", () => {
       assert.strictEqual(busy.timeout, 5000)
       const migrations = yield* sql<{ migration_id: number; name: string }>`
         SELECT migration_id, name FROM effect_sql_migrations ORDER BY migration_id`
-      assert.deepStrictEqual(migrations.map((m) => [m.migration_id, m.name]), [[1, "schema"]])
+      assert.deepStrictEqual(migrations.map((m) => [m.migration_id, m.name]), [[1, "schema"], [2, "coverage_columns"]])
     }).pipe(Effect.provide(layerWithClient)))
+
+  it.scoped("upgrades a file written by an earlier schema, filling the new columns", () =>
+    Effect.gen(function*() {
+      const filename = yield* tempFile
+      const h = household("h1", "g1", 1, { activeUntil: "2021-06-30" })
+      const v = visit("v1", "h1", "l1", "2021-05-10T01:00:00Z", { outcome: "refused" })
+      const data = (f: Fact.Fact) => WriteCheck.canonical(WriteCheck.encode(f))
+      // A database at schema version 1, with a household and a visit in it.
+      yield* Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
+        yield* Migrator.make({})({ loader: Migrator.fromRecord({ "0001_schema": Migrations.m0001_schema }) })
+        yield* sql`INSERT INTO audit ${
+          sql.insert([
+            {
+              seq: 1,
+              at: 0,
+              actor_id: "a",
+              role: "subdistrict-admin",
+              operation: "create",
+              tag: "Household",
+              id: "h1"
+            },
+            { seq: 2, at: 0, actor_id: "a", role: "subdistrict-admin", operation: "create", tag: "Visit", id: "v1" }
+          ])
+        }`
+        yield* sql`INSERT INTO households ${
+          sql.insert({ seq: 1, id: "h1", place_id: "g1", route_position: 1, recorded_at: 0, data: data(h) })
+        }`
+        yield* sql`INSERT INTO visits ${
+          sql.insert({
+            id: "v1",
+            seq: 2,
+            household_id: "h1",
+            liaison_id: "l1",
+            at: v.at.epochMillis,
+            local_date: "2021-05-10",
+            recorded_at: 0,
+            data: data(v)
+          })
+        }`
+      }).pipe(Effect.provide(SqliteStore.layerClient({ filename })))
+
+      yield* Effect.gen(function*() {
+        const sql = yield* SqlClient.SqlClient
+        const [household] = yield* sql<{ active_from: string; active_until: string }>`
+          SELECT active_from, active_until FROM households`
+        const [stored] = yield* sql<{ outcome: string }>`SELECT outcome FROM visits`
+        assert.deepStrictEqual([household.active_from, household.active_until], ["2021-01-01", "2021-06-30"])
+        assert.strictEqual(stored.outcome, "refused")
+        const store = yield* Store.Store
+        const read = yield* store.list(admin, "Visit", { limit: 5 })
+        assert.strictEqual(read.items.length, 0, "the visit's household is in no place of the admin's tree")
+      }).pipe(
+        Effect.provide(
+          Layer.effectContext(SqliteStore.make()).pipe(
+            Layer.provideMerge(SqliteStore.layerClient({ filename })),
+            Layer.provide(DeploymentLive)
+          )
+        )
+      )
+    }))
+
+  it.scoped("refuses a file written by a newer version of the package", () =>
+    Effect.gen(function*() {
+      const filename = yield* tempFile
+      const open = Layer.effectContext(SqliteStore.make()).pipe(
+        Layer.provideMerge(SqliteStore.layerClient({ filename })),
+        Layer.provide(DeploymentLive)
+      )
+      yield* Effect.flatMap(SqlClient.SqlClient, (sql) =>
+        sql`INSERT INTO effect_sql_migrations (migration_id, name) VALUES (${Migrations.latest + 1}, 'future')`).pipe(
+          Effect.provide(open)
+        )
+      const reopened = yield* Effect.either(Effect.provide(Effect.void, open))
+      assert.isTrue(Either.isLeft(reopened))
+      if (Either.isLeft(reopened)) {
+        assert.strictEqual(reopened.left._tag, "StoreError")
+        assert.include(reopened.left.message, "written by a newer version of @minqing/adapter-sqlite")
+      }
+    }))
 
   it.scoped("writes a roster and reads it back, scoped to the actor", () =>
     Effect.gen(function*() {

@@ -55,7 +55,12 @@ export const columnsOf = (
     case "Liaison":
       return {}
     case "Household":
-      return { place_id: fact.gridId, route_position: fact.routePosition }
+      return {
+        place_id: fact.gridId,
+        route_position: fact.routePosition,
+        active_from: fact.activeFrom,
+        active_until: fact.activeUntil ?? null
+      }
     case "Resident":
       return {
         household_id: fact.householdId,
@@ -65,7 +70,13 @@ export const columnsOf = (
       }
     case "Visit": {
       const at = fact.at.epochMillis
-      return { household_id: fact.householdId, liaison_id: fact.liaisonId, at, local_date: zone.dateOf(at) }
+      return {
+        household_id: fact.householdId,
+        liaison_id: fact.liaisonId,
+        at,
+        local_date: zone.dateOf(at),
+        outcome: fact.outcome
+      }
     }
     case "ArrivalReport":
     case "Matter":

@@ -100,6 +100,15 @@ const cached = async (
   const file = path.join(DATA_DIR, `${name}-${key}.db`)
   if (fs.existsSync(file)) return file
   fs.mkdirSync(DATA_DIR, { recursive: true })
+  // Another process (a `prepare-data` run) may be building this very file: wait for it.
+  const building = new RegExp(`^tmp-${name}-${key}-(\\d+)\\.db$`)
+  for (;;) {
+    const other = fs.readdirSync(DATA_DIR).map((f) => building.exec(f)).find((m) => m !== null && alive(Number(m[1])))
+    if (other === undefined || other === null) break
+    log(`waiting for process ${other[1]}, which is building ${path.basename(file)} …`)
+    while (alive(Number(other[1])) && !fs.existsSync(file)) await new Promise((r) => setTimeout(r, 15_000))
+    if (fs.existsSync(file)) return file
+  }
   for (const f of fs.readdirSync(DATA_DIR)) {
     if (f.startsWith(`${name}-`) || f.startsWith(`tmp-${name}-`)) fs.rmSync(path.join(DATA_DIR, f), { force: true })
   }
@@ -115,6 +124,16 @@ const cached = async (
 
 /** Visits per write while building a cached file (larger than the ingest benchmark's 1,000, to build faster). */
 const WRITE_BATCH = 5_000
+
+const alive = (pid: number): boolean => {
+  if (pid === process.pid) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
 
 const chunks = function*<A>(items: ReadonlyArray<A>, size: number): Generator<ReadonlyArray<A>> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size)

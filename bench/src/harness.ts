@@ -145,6 +145,8 @@ export interface Row {
   readonly note?: string
   /** The group ran this case alone, so the child's peak RSS is this case's own. */
   readonly isolated?: boolean
+  /** The group (child process) that measured it; filled by the runner. */
+  readonly group?: string
   /**
    * A baseline measured in another group (another process): the runner fills `baseline`,
    * `ratio` and the ratio's target from the row with this id once every group has run.
@@ -329,11 +331,16 @@ export const runGroup = (group: Group, options: RunOptions): Promise<ReadonlyArr
         const why = result?.error ?? `child exited with ${signal ?? code}`
         process.stderr.write(`[bench] ${group.name} failed: ${why}\n`)
         const first = why.split("\n").slice(0, 3).join(" ").replace(/\s+/g, " ").slice(0, 300)
-        resolve([...(result?.rows ?? []), skipped(group.suite, `${group.name} (failed)`, group.size, first)])
+        resolve(
+          [...(result?.rows ?? []), skipped(group.suite, `${group.name} (failed)`, group.size, first)].map((r) => ({
+            ...r,
+            group: group.name
+          }))
+        )
         return
       }
       const peak = result.peakMiB
-      resolve(result.rows.map((r) => (r.isolated ? { ...r, processPeakMiB: peak } : r)))
+      resolve(result.rows.map((r) => ({ ...r, group: group.name, ...(r.isolated ? { processPeakMiB: peak } : {}) })))
     })
   })
 

@@ -13,7 +13,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { linkPairs, log, machine, type Row, runGroup, type Size, SIZES, table } from "./harness.js"
 import { groups, SUITES } from "./registry.js"
-import { report } from "./report.js"
+import { report, type Results } from "./report.js"
 
 const usage = `Usage: pnpm bench [options]
 
@@ -22,6 +22,8 @@ const usage = `Usage: pnpm bench [options]
   --size <S|M|L>       the largest size to run; S (default) < M < L. M and L data are
                        generated once with the scenario builder into bench/.data/
   --write              regenerate BENCHMARKS.md and bench/results/latest.json from this run
+  --merge              with --write: keep the rows of bench/results/latest.json that this run's
+                       groups did not measure (both commands are named in BENCHMARKS.md)
   --help               this text
 `
 
@@ -30,6 +32,7 @@ interface Args {
   readonly only: ReadonlyArray<string>
   readonly size: Size
   readonly write: boolean
+  readonly merge: boolean
 }
 
 const parse = (argv: ReadonlyArray<string>): Args => {
@@ -37,6 +40,7 @@ const parse = (argv: ReadonlyArray<string>): Args => {
   let only: ReadonlyArray<string> = SUITES
   let size: Size = "S"
   let write = false
+  let merge = false
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split("=", 2) as [string, string | undefined]
     const value = () => inline ?? argv[++i]
@@ -65,6 +69,9 @@ const parse = (argv: ReadonlyArray<string>): Args => {
       case "--write":
         write = true
         break
+      case "--merge":
+        merge = true
+        break
       case "--help":
       case "-h":
         process.stdout.write(usage)
@@ -74,7 +81,7 @@ const parse = (argv: ReadonlyArray<string>): Args => {
         throw new Error(`unknown option ${JSON.stringify(argv[i])}\n\n${usage}`)
     }
   }
-  return { quick, only, size, write }
+  return { quick, only, size, write, merge }
 }
 
 const require = createRequire(import.meta.url)
@@ -101,7 +108,8 @@ const commandOf = (args: Args): string =>
     args.quick ? "--quick" : "",
     args.only.length !== SUITES.length ? `--only ${args.only.join(",")}` : "",
     args.size !== "S" ? `--size ${args.size}` : "",
-    args.write ? "--write" : ""
+    args.write ? "--write" : "",
+    args.merge ? "--merge" : ""
   ].filter((s) => s.length > 0).join(" ")
 
 const main = async () => {
@@ -148,18 +156,32 @@ const main = async () => {
   if (missed.length > 0) process.stdout.write(`Targets missed (${missed.length}): ${missed.join("; ")}\n`)
   if (args.write) {
     const root = fileURLToPath(new URL("../../", import.meta.url))
-    const results = {
-      command,
-      seconds,
+    const latest = path.join(root, "bench", "results", "latest.json")
+    let all: ReadonlyArray<Row> = rows
+    let commands = [command]
+    let totalSeconds = seconds
+    if (args.merge && fs.existsSync(latest)) {
+      const previous = JSON.parse(fs.readFileSync(latest, "utf8")) as Results
+      const ran = new Set(selected.map((g) => g.name))
+      const kept = previous.rows.filter((r) => r.group === undefined || !ran.has(r.group))
+      const order = (r: Row) => groups.findIndex((g) => g.name === r.group)
+      all = linkPairs([...kept, ...rows].sort((a, b) => order(a) - order(b)))
+      commands = [...(previous.commands ?? [previous.command]), command]
+      totalSeconds += previous.seconds
+    }
+    const results: Results = {
+      command: commands.join(" && "),
+      commands,
+      seconds: totalSeconds,
       machine: m,
       load: { before: loadBefore, after: os.loadavg() },
       versions: versions(),
       date: new Date().toISOString(),
       quick: args.quick,
-      rows
+      rows: all
     }
-    fs.mkdirSync(path.join(root, "bench", "results"), { recursive: true })
-    fs.writeFileSync(path.join(root, "bench", "results", "latest.json"), JSON.stringify(results, null, 2) + "\n")
+    fs.mkdirSync(path.dirname(latest), { recursive: true })
+    fs.writeFileSync(latest, JSON.stringify(results, null, 2) + "\n")
     fs.writeFileSync(path.join(root, "BENCHMARKS.md"), report(results))
     log("wrote BENCHMARKS.md and bench/results/latest.json")
   }

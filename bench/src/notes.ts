@@ -133,7 +133,7 @@ export const METHOD: ReadonlyArray<string> = [
   "pack; many liaisons in turn, each call timed alone.",
   "**HTTP**: the real server (`Server.layer` over `SqliteStore`, bearer tokens of liaison accounts, request log " +
   "off) and a bare `node:http` server with raw better-sqlite3, each in its own process on 127.0.0.1, loaded by " +
-  "autocannon (10 connections, 8 s after a 1 s warm-up) from the bench process: GET a liaison's worklist for today; " +
+  "autocannon (10 connections, 6 s after a 1 s warm-up) from the bench process: GET a liaison's worklist for today; " +
   "POST a batch of 50 new visits (fresh ids, so none is a replay). Throughput is autocannon's mean requests per " +
   "second; p99 is its latency percentile in ms. The bare worklist is one SQL query for the three core rules; the " +
   "bare POST parses JSON, checks a few fields and inserts in one transaction."

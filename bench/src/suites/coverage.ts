@@ -104,8 +104,8 @@ const runSql = async (file: string, s: Scenario.Scenario, quick: boolean, heavy:
     let figures: RawDb.CoverageFigures | undefined
     const m = await measure(
       heavy
-        ? iterationsFor(quick, { warmup: 1, iterations: 5, budgetMs: 60_000, min: 3 })
-        : iterationsFor(quick, { warmup: 3, iterations: 30, budgetMs: 15_000 }),
+        ? iterationsFor(quick, { warmup: 1, iterations: 5, budgetMs: 30_000, min: 2 })
+        : iterationsFor(quick, { warmup: 3, iterations: 30, budgetMs: 5_000 }),
       () => {
         figures = query(params)
       }
@@ -147,13 +147,13 @@ const runS = async (size: Size, options: RunOptions): Promise<ReadonlyArray<Row>
 
   // In memory.
   let report: Coverage.Report | undefined
-  const mem = await measure(iterationsFor(quick, { warmup: 2, iterations: 15, budgetMs: 20_000 }), () => {
+  const mem = await measure(iterationsFor(quick, { warmup: 2, iterations: 15, budgetMs: 8_000 }), () => {
     report = Either.getOrThrow(Coverage.compute(reportOptions(s.facts, s)))
   })
   const memFigure = timeFigure(`full built-in report, in memory (${PERIOD_DAYS}-day period)`, mem, false)
 
   // Where the time goes: the same report without the three metrics that read tasks (no rules engine).
-  const noTasks = await measure(iterationsFor(quick, { warmup: 2, iterations: 10, budgetMs: 10_000 }), () => {
+  const noTasks = await measure(iterationsFor(quick, { warmup: 1, iterations: 10, budgetMs: 5_000 }), () => {
     Either.getOrThrow(Coverage.compute({ ...reportOptions(s.facts, s), metrics: BuiltInMetrics.withoutTasks }))
   })
 
@@ -194,7 +194,7 @@ const runS = async (size: Size, options: RunOptions): Promise<ReadonlyArray<Row>
   // On SQLite: load the scope through the adapter, then compute.
   const runtime = openStore(await sqliteFile(size, quick), s)
   const onSqlite = await measure(
-    iterationsFor(quick, { warmup: 1, iterations: 10, budgetMs: 30_000 }),
+    iterationsFor(quick, { warmup: 1, iterations: 10, budgetMs: 10_000 }),
     () =>
       runtime.runPromise(adapterReport(s)).then((r) => {
         report = r
@@ -231,7 +231,7 @@ const runBig = async (size: Size, options: RunOptions): Promise<ReadonlyArray<Ro
   const before = peakRssMiB()
   let report: Coverage.Report | undefined
   const m: Measured = await measure(
-    iterationsFor(quick, { warmup: 1, iterations: 3, budgetMs: 120_000, min: 2 }),
+    iterationsFor(quick, { warmup: 0, iterations: 3, budgetMs: 60_000, min: 1 }),
     () =>
       runtime.runPromise(adapterReport(s)).then((r) => {
         report = r

@@ -95,7 +95,7 @@ export const run = async (name: string, options: RunOptions): Promise<ReadonlyAr
   const size = name.split(":")[1] as Size
   const { quick } = options
   const workload = describe(size, quick)
-  const seconds = quick ? 2 : 8
+  const seconds = quick ? 2 : 6
   const s = rosterOf(size, quick)
   const liaisons = liaisonsOf(s, size === "S" ? 60 : 400)
   const date = s.today

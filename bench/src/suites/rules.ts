@@ -92,7 +92,7 @@ const runS = async (size: Size, options: RunOptions): Promise<ReadonlyArray<Row>
 
   // 1. Full evaluation of the built-in pack, today's tasks as of today.
   let fullTasks = 0
-  const full = await measure(iterationsFor(quick, { warmup: 3, iterations: 30, budgetMs: 20_000 }), () => {
+  const full = await measure(iterationsFor(quick, { warmup: 3, iterations: 30, budgetMs: 8_000 }), () => {
     fullTasks = Engine.evaluate(BuiltInRules.pack, s.facts, dates).length
   })
   const fullFigure = timeFigure(
@@ -113,7 +113,7 @@ const runS = async (size: Size, options: RunOptions): Promise<ReadonlyArray<Row>
   const held = Engine.make(BuiltInRules.pack, s.facts, dates)
   const yesterday = { ...dates, asOf: LocalDate.addDays(today, -1), from: LocalDate.addDays(today, -1) }
   const moved = await measure(
-    iterationsFor(quick, { warmup: 3, iterations: 30, budgetMs: 20_000 }),
+    iterationsFor(quick, { warmup: 3, iterations: 30, budgetMs: 5_000 }),
     () => Engine.moveTo(held, dates),
     () => void Engine.moveTo(held, yesterday)
   )
@@ -131,13 +131,13 @@ const runS = async (size: Size, options: RunOptions): Promise<ReadonlyArray<Row>
 
   // 2. The same three rules on both engines.
   let ourTasks: ReadonlyArray<Task.Task> = []
-  const ours3 = await measure(iterationsFor(quick, { warmup: 3, iterations: 30, budgetMs: 20_000 }), () => {
+  const ours3 = await measure(iterationsFor(quick, { warmup: 3, iterations: 30, budgetMs: 8_000 }), () => {
     ourTasks = Engine.evaluate(three, s.facts, dates)
   })
   const jre = JsonRules.makeEngine()
   let theirTasks: Array<JsonRules.BaselineTask> = []
   const baseline = await measure(
-    iterationsFor(quick, { warmup: 1, iterations: 5, budgetMs: 30_000, min: 3 }, { iterations: 2, warmup: 0 }),
+    iterationsFor(quick, { warmup: 1, iterations: 5, budgetMs: 10_000, min: 3 }, { iterations: 2, warmup: 0 }),
     async () => {
       theirTasks = await JsonRules.evaluate(jre, s.facts, dates)
     }
@@ -177,7 +177,7 @@ const runS = async (size: Size, options: RunOptions): Promise<ReadonlyArray<Row>
   // 4. Not a target: the whole history (what compliance over the period needs).
   if (!quick) {
     let historyTasks = 0
-    const history = await measure({ warmup: 1, iterations: 5, budgetMs: 20_000, min: 2 }, () => {
+    const history = await measure({ warmup: 0, iterations: 3, budgetMs: 10_000, min: 1 }, () => {
       historyTasks = Engine.evaluate(BuiltInRules.pack, s.facts, { ...dates, from: s.history.from }).length
     })
     rows.push({

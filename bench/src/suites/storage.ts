@@ -72,7 +72,7 @@ const ingest = async (s: Scenario.Scenario, quick: boolean, workload: string): P
   t.pragma("wal_checkpoint(TRUNCATE)")
   t.close()
 
-  const iters = iterationsFor(quick, { warmup: 1, iterations: 3, min: 3 }, { warmup: 0, iterations: 1, min: 1 })
+  const iters = iterationsFor(quick, { warmup: 0, iterations: 3, min: 3 }, { warmup: 0, iterations: 1, min: 1 })
   const adapterFile = tmp("adapter")
   let runtime: ManagedRuntime.ManagedRuntime<Store.Store, unknown> | undefined
   const adapter = await measure(
@@ -187,7 +187,7 @@ const worklist = async (file: string, s: Scenario.Scenario, quick: boolean, size
     })
   }
   const m = await measure(
-    iterationsFor(quick, { warmup: 50, iterations: 1_000, budgetMs: 30_000, min: 200 }, {
+    iterationsFor(quick, { warmup: 20, iterations: 1_000, budgetMs: 15_000, min: 100 }, {
       warmup: 5,
       iterations: 40,
       min: 20

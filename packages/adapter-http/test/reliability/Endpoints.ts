@@ -220,10 +220,10 @@ const handTemplates = (tokens: Tokens): Record<string, (e: Endpoint) => Parts> =
     "rules.forecast": () => ({ urlParams: { from: "2021-05-10", days: "2", placeId: g } }),
     "coverage.metrics": () => ({}),
     "coverage.report": () => ({
-      urlParams: { scope: g, from: "2021-05-01", to: "2021-05-10", members: "all" }
+      urlParams: { scope: g, from: "2021-05-01", to: "2021-05-10", asOf: today(), members: "all" }
     }),
     "coverage.csv": () => ({
-      urlParams: { scope: g, from: "2021-05-01", to: "2021-05-10", table: "members", members: "all" }
+      urlParams: { scope: g, from: "2021-05-01", to: "2021-05-10", asOf: today(), table: "members", members: "all" }
     })
   }
 }

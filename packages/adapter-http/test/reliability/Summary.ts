@@ -3,6 +3,7 @@
  * (gitignored), and `render.ts` turns them into `RELIABILITY.md`.
  */
 import * as fs from "node:fs"
+import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -21,7 +22,15 @@ export const record = (section: string, figures: Record<string, unknown>): void 
   fs.writeFileSync(
     path.join(RESULTS, `${section}.json`),
     JSON.stringify(
-      { section, soak, at: new Date().toISOString(), node: process.version, ...figures },
+      {
+        section,
+        soak,
+        at: new Date().toISOString(),
+        node: process.version,
+        cpus: os.cpus().length,
+        loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10),
+        ...figures
+      },
       null,
       2
     ) + "\n"

@@ -62,7 +62,19 @@ out(
     badInput?.node ?? process.version
   }.`
 )
-out(`- Tests: ${passed} passed, ${failed.length} failed, of ${tests.length}.`)
+out(
+  `- Tests: ${passed} passed, ${failed.length} failed, of ${tests.length}; wall time ${
+    vitest?.testResults
+      ? n(Math.round((Math.max(...vitest.testResults.map((f: any) => f.endTime)) - vitest.startTime) / 1000)) + " s"
+      : "unknown"
+  }.`
+)
+const load = [badInput, authorisation, concurrency, crash, personal].find((s) => s?.loadAverage !== undefined)
+if (load !== undefined) {
+  out(
+    `- Machine: ${load.cpus} CPUs, load average ${load.loadAverage.join(" / ")} (1 / 5 / 15 min) while the suite ran.`
+  )
+}
 out()
 out("## How to reproduce")
 out()

@@ -1,7 +1,7 @@
 import { Migrator, SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
 import { Migrations, SqliteStore } from "@minqing/adapter-sqlite"
-import { Fact, LocalDate, Store, WriteCheck } from "@minqing/core"
+import { Deployment, Fact, LocalDate, Store, WriteCheck } from "@minqing/core"
 import { Effect, Either, Layer, Option, TestClock } from "effect"
 import { actor, admin, DeploymentLive, household, NOW, resident, roster, tempFile, visit } from "./fixtures.js"
 
@@ -120,6 +120,30 @@ describe("SqliteStore", () => {
         assert.strictEqual(reopened.left._tag, "StoreError")
         assert.include(reopened.left.message, "written by a newer version of @minqing/adapter-sqlite")
       }
+    }))
+
+  it.scoped("re-dates visits when the file is opened with another time zone", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(NOW)
+      const filename = yield* tempFile
+      const open = (zone: string) => SqliteStore.layer({ filename }).pipe(Layer.provide(Deployment.layer({ zone })))
+      // 2021-05-09 17:00 UTC is 2021-05-10 01:00 in Shanghai.
+      const v = visit("late", "h1", "l1", "2021-05-09T17:00:00Z")
+      const dates = (day: string) => ({ window: { from: LocalDate.make(day), to: LocalDate.make(day) } })
+      const shanghai = yield* Effect.gen(function*() {
+        const store = yield* Store.Store
+        yield* store.write(admin, [...roster, v])
+        return (yield* store.load(admin, dates("2021-05-10"))).visits.map((x) => x.id)
+      }).pipe(Effect.provide(open("Asia/Shanghai")))
+      const utc = yield* Effect.gen(function*() {
+        const store = yield* Store.Store
+        return [
+          (yield* store.load(admin, dates("2021-05-09"))).visits.map((x) => x.id),
+          (yield* store.load(admin, dates("2021-05-10"))).visits.map((x) => x.id)
+        ]
+      }).pipe(Effect.provide(open("UTC")))
+      assert.deepStrictEqual(shanghai, ["late"])
+      assert.deepStrictEqual(utc, [["late"], []])
     }))
 
   it.scoped("writes a roster and reads it back, scoped to the actor", () =>

@@ -19,6 +19,8 @@ export const SIZES: ReadonlyArray<Size> = ["S", "M", "L"]
 export interface RunOptions {
   /** Seconds instead of minutes: few iterations, short load tests, small workloads. */
   readonly quick: boolean
+  /** Stop a group that has not finished after this many seconds (reported as not measured). */
+  readonly timeoutSeconds?: number
 }
 
 /** Summary statistics of samples, in the samples' unit. */
@@ -323,12 +325,20 @@ export const runGroup = (group: Group, options: RunOptions): Promise<ReadonlyArr
       stdio: ["ignore", "inherit", "inherit", "ipc"]
     })
     let result: ChildResult | undefined
+    let timedOut = false
+    const timer = options.timeoutSeconds === undefined ? undefined : setTimeout(() => {
+      timedOut = true
+      child.kill("SIGKILL")
+    }, options.timeoutSeconds * 1000)
     child.on("message", (m) => {
       result = m as ChildResult
     })
     child.on("exit", (code, signal) => {
+      if (timer !== undefined) clearTimeout(timer)
       if (result === undefined || result.error !== undefined) {
-        const why = result?.error ?? `child exited with ${signal ?? code}`
+        const why = timedOut
+          ? `did not finish within ${options.timeoutSeconds} s (--timeout); stopped`
+          : result?.error ?? `child exited with ${signal ?? code}`
         process.stderr.write(`[bench] ${group.name} failed: ${why}\n`)
         const first = why.split("\n").slice(0, 3).join(" ").replace(/\s+/g, " ").slice(0, 300)
         resolve(

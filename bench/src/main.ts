@@ -21,6 +21,8 @@ const usage = `Usage: pnpm bench [options]
   --only <suites>      comma-separated: ${SUITES.join(",")} (default: all)
   --size <S|M|L>       the largest size to run; S (default) < M < L. M and L data are
                        generated once with the scenario builder into bench/.data/
+  --exact              run only the cases of --size itself, not the smaller sizes
+  --timeout <seconds>  stop a group (child process) that runs longer; reported as not measured
   --write              regenerate BENCHMARKS.md and bench/results/latest.json from this run
   --merge              with --write: keep the rows of bench/results/latest.json that this run's
                        groups did not measure (both commands are named in BENCHMARKS.md)
@@ -33,6 +35,8 @@ interface Args {
   readonly size: Size
   readonly write: boolean
   readonly merge: boolean
+  readonly exact: boolean
+  readonly timeoutSeconds: number | undefined
 }
 
 const parse = (argv: ReadonlyArray<string>): Args => {
@@ -41,6 +45,8 @@ const parse = (argv: ReadonlyArray<string>): Args => {
   let size: Size = "S"
   let write = false
   let merge = false
+  let exact = false
+  let timeoutSeconds: number | undefined
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split("=", 2) as [string, string | undefined]
     const value = () => inline ?? argv[++i]
@@ -72,6 +78,15 @@ const parse = (argv: ReadonlyArray<string>): Args => {
       case "--merge":
         merge = true
         break
+      case "--exact":
+        exact = true
+        break
+      case "--timeout": {
+        const v = Number(value())
+        if (!Number.isFinite(v) || v <= 0) throw new Error("--timeout takes a number of seconds")
+        timeoutSeconds = v
+        break
+      }
       case "--help":
       case "-h":
         process.stdout.write(usage)
@@ -81,7 +96,7 @@ const parse = (argv: ReadonlyArray<string>): Args => {
         throw new Error(`unknown option ${JSON.stringify(argv[i])}\n\n${usage}`)
     }
   }
-  return { quick, only, size, write, merge }
+  return { quick, only, size, write, merge, exact, timeoutSeconds }
 }
 
 const require = createRequire(import.meta.url)
@@ -108,6 +123,8 @@ const commandOf = (args: Args): string =>
     args.quick ? "--quick" : "",
     args.only.length !== SUITES.length ? `--only ${args.only.join(",")}` : "",
     args.size !== "S" ? `--size ${args.size}` : "",
+    args.exact ? "--exact" : "",
+    args.timeoutSeconds !== undefined ? `--timeout ${args.timeoutSeconds}` : "",
     args.write ? "--write" : "",
     args.merge ? "--merge" : ""
   ].filter((s) => s.length > 0).join(" ")
@@ -121,7 +138,9 @@ const main = async () => {
     process.exit(2)
   }
   const maxSize = SIZES.indexOf(args.size)
-  const selected = groups.filter((g) => args.only.includes(g.suite) && SIZES.indexOf(g.size) <= maxSize)
+  const selected = groups.filter((g) =>
+    args.only.includes(g.suite) && (args.exact ? g.size === args.size : SIZES.indexOf(g.size) <= maxSize)
+  )
   const command = commandOf(args)
   const started = Date.now()
   const loadBefore = os.loadavg()
@@ -130,7 +149,12 @@ const main = async () => {
   for (const group of selected) {
     const t0 = Date.now()
     log(`${group.name} …`)
-    raw.push(...(await runGroup(group, { quick: args.quick })))
+    raw.push(
+      ...(await runGroup(group, {
+        quick: args.quick,
+        ...(args.timeoutSeconds === undefined ? {} : { timeoutSeconds: args.timeoutSeconds })
+      }))
+    )
     log(`${group.name} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
   }
   const rows = linkPairs(raw)

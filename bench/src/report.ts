@@ -98,6 +98,16 @@ export const report = (results: Results): string => {
     out.push("")
     for (const r of notMeasured) out.push(`- ${r.suite} ${r.ours.label} (${r.size}): ${r.note!.replace(/\s+/g, " ")}`)
   }
+  if (!results.rows.some((r) => r.size === "M")) {
+    out.push("")
+    out.push("## Not run: size M")
+    out.push("")
+    out.push(
+      "This page has no M figures: the targets at M (coverage report < 1 s, ≤ 2× the hand-written SQL, peak RSS " +
+        "< 512 MB; worklist query p50 < 2 ms, p99 < 5 ms) are measured by `pnpm bench --size M`, after the M files " +
+        "are built once with `pnpm --filter @minqing/bench prepare-data --size M`."
+    )
+  }
   out.push("")
   out.push("## What each row measures")
   out.push("")

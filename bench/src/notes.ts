@@ -36,8 +36,9 @@ export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix
       "metrics (compliance, elderly check-ins, workload): compare the row without them. The rest is building the " +
       "report's index over every visit of the scenario, and the member lists of every metric at every one of the " +
       "67 places.",
-    fix: "feed the report the tasks of an engine that is already held (Coverage accepts a task list), so compliance " +
-      "does not re-evaluate 90 days of rules per report; index only the visits the period can reach."
+    fix: "feed the report the tasks of an engine that is already held (Coverage accepts a task list), so a report " +
+      "does not re-index the scenario's 160k visits and re-run the pack over the period each time; index only the " +
+      "visits the period can reach (the report's own index also covers the whole history)."
   },
   "coverage.S.sqlite": {
     why: "`Store.load` of the whole subdistrict decodes every household, resident and visit of the window from " +
@@ -74,8 +75,10 @@ export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix
   },
   "storage.worklist.p50": {
     why: "the adapter has no stored task state yet: each worklist loads the liaison's grid with 90 days of visits " +
-      "(~2,700 rows decoded from JSON with their Schemas) plus the places, liaisons and campaigns of its scope, and " +
-      "re-evaluates the built-in pack; the note gives the load/evaluate split.",
+      "(~2,300 rows decoded from JSON with their Schemas) plus the places, liaisons and campaigns of its scope, and " +
+      "re-evaluates the built-in pack; the note gives the split: nearly all of it is `Store.load`, and a 3-day " +
+      "window still costs about half as much, so a fixed cost per load (scope and as-of queries, decoding the " +
+      "roster) weighs as much as the visits.",
     fix: "the incrementally kept task table of issue 5 (\"a liaison's worklist is a cheap query\"), or at least " +
       "a lookback that matches the longest rule window instead of 90 days."
   },

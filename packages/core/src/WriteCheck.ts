@@ -28,6 +28,7 @@ import * as Place from "./Place.js"
 import * as Problem from "./Problem.js"
 import type { Resident } from "./Resident.js"
 import { LikelyDuplicate, Receipt } from "./Store.js"
+import type { Visit } from "./Visit.js"
 
 /**
  * How far in the future a visit's `at` may be (device clocks drift): 10 minutes.
@@ -269,6 +270,29 @@ const what: { readonly [T in Fact.Tag]: string } = {
   Campaign: "campaign"
 }
 
+// The records an observation names, with the field that names them.
+const observationRefs = (
+  o: Visit["observations"][number]
+): ReadonlyArray<readonly [Fact.Tag, string, string]> => {
+  switch (o._tag) {
+    case "health-check":
+      return [
+        ...(o.residentId === undefined ? [] : [["Resident", "residentId", o.residentId] as const]),
+        ...(o.arrivalId === undefined ? [] : [["ArrivalReport", "arrivalId", o.arrivalId] as const])
+      ]
+    case "vaccination-check":
+    case "elderly-wellbeing":
+      return [["Resident", "residentId", o.residentId]]
+    case "decoction":
+    case "publicity":
+      return [["Campaign", "campaignId", o.campaignId]]
+    case "matter":
+      return [["Matter", "matterId", o.matterId]]
+    case "arrival-seen":
+      return [["ArrivalReport", "arrivalId", o.arrivalId]]
+  }
+}
+
 type Known = { [T in Fact.Tag]: Map<string, Fact.Of<T> | null> }
 
 const emptyKnown = (): Known => ({
@@ -405,6 +429,7 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
         case "Visit":
           want("Household", f.householdId)
           want("Liaison", f.liaisonId)
+          for (const o of f.observations) for (const [tag, , id] of observationRefs(o)) want(tag, id)
           break
         case "ArrivalReport":
           want("Household", f.householdId)
@@ -580,10 +605,26 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
         case "Resident":
           ref("Household", f.householdId, ["householdId"])
           break
-        case "Visit":
+        case "Visit": {
           ref("Household", f.householdId, ["householdId"])
           ref("Liaison", f.liaisonId, ["liaisonId"])
+          // What an observation names must be within reach: a visit must not resolve another
+          // grid's tasks or reach records the actor may not see. A campaign is within reach when
+          // it covers the visited household.
+          const visitedGrid = householdAt(f.householdId)?.gridId
+          f.observations.forEach((o, i) => {
+            for (const [refTag, key, id] of observationRefs(o)) {
+              const path = ["observations", i, key]
+              const named = current(refTag, id)
+              if (named === undefined) continue
+              const reachable = named._tag === "Campaign"
+                ? inScope(named.scopeId) || (visitedGrid !== undefined && ancestry(visitedGrid).includes(named.scopeId))
+                : anchorsOf(named, householdAt).every((a) => placeOf(a) === undefined || inScope(a))
+              if (!reachable) add("out-of-scope", path, `${what[refTag]} "${id}" is outside your scope (${scopeText})`)
+            }
+          })
           break
+        }
         case "ArrivalReport":
           ref("Household", f.householdId, ["householdId"])
           if (f.person._tag === "KnownResident") ref("Resident", f.person.residentId, ["person", "residentId"])
@@ -695,7 +736,10 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
           )
           const inStore = (holdersByNationalId.get(f.nationalId) ?? []).find((r) => r.id !== f.id && stillHolds(r))
           const holder = inBatch?.fact as Resident | undefined ?? inStore
-          if (holder !== undefined) {
+          // A holder outside the actor's scope is not named: the refusal must not reveal them.
+          const holderVisible = holder !== undefined &&
+            anchorsOf(holder, householdAt).every((a) => placeOf(a) === undefined || inScope(a))
+          if (holder !== undefined && holderVisible) {
             add(
               "duplicate-national-id",
               ["nationalId"],
@@ -705,6 +749,14 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
                 inBatch === undefined ? "" : `, earlier in this batch (#${inBatch.index})`
               }`,
               holder.id
+            )
+          } else if (holder !== undefined) {
+            add(
+              "duplicate-national-id",
+              ["nationalId"],
+              `the national ID ${
+                maskNationalId(f.nationalId)
+              } is already registered to a resident outside your scope; ask an administrator who reaches them`
             )
           }
         }

@@ -161,7 +161,8 @@ const translate = <E>(cause: Cause.Cause<E>, limit: number) =>
 
 /**
  * Guards every request: refuses bodies over the limit with 413 (by `Content-Length`, and
- * while reading), answers undecodable requests and malformed JSON with `Invalid` (400)
+ * while reading), bodies declared as anything but JSON with `Invalid` (400, at the path
+ * `content-type`), answers undecodable requests and malformed JSON with `Invalid` (400)
  * listing every field's path, unknown routes with `NotFound`, and anything unexpected with
  * `ServerError` — never a bare 500.
  *
@@ -174,6 +175,26 @@ export const layerGuard = (maxBodyBytes: number = DEFAULT_MAX_BODY_BYTES): Layer
       const request = yield* HttpServerRequest.HttpServerRequest
       const length = Number(request.headers["content-length"] ?? "0")
       if (Number.isFinite(length) && length > maxBodyBytes) return yield* tooLarge(maxBodyBytes)
+      // Bodies are JSON. Any other declared type is refused before the body is read: read as
+      // anything else it would be misparsed, ignored or, once already read, waited for forever.
+      const contentType = request.headers["content-type"]
+      const hasBody = length > 0 || request.headers["transfer-encoding"] !== undefined
+      if (hasBody && contentType !== undefined && !contentType.toLowerCase().includes("application/json")) {
+        return yield* invalid(
+          [
+            Problem.make(
+              "invalid",
+              `send the body as JSON with Content-Type: application/json, not ${
+                JSON.stringify(contentType.slice(0, 100))
+              }`,
+              {
+                path: ["content-type"]
+              }
+            )
+          ],
+          "Unsupported body"
+        )
+      }
       return yield* HttpIncomingMessage.withMaxBodySize(app, Option.some(maxBodyBytes))
     }).pipe(Effect.catchAllCause((cause) => translate(cause, maxBodyBytes))))
 

@@ -7,11 +7,15 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
-/** Where the sections are written. */
-export const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), ".results")
-
 /** Whether the long soak runs (`MINQING_SOAK=1`). */
 export const soak = process.env.MINQING_SOAK === "1"
+
+/** Where the sections of a run are written: `.results/ci` or `.results/soak`. */
+export const resultsOf = (mode: "ci" | "soak"): string =>
+  path.join(path.dirname(fileURLToPath(import.meta.url)), ".results", mode)
+
+/** Where this run's sections are written. */
+export const RESULTS = resultsOf(soak ? "soak" : "ci")
 
 /** Picks the CI or the soak figure. */
 export const scale = <A>(ci: A, long: A): A => (soak ? long : ci)

@@ -87,6 +87,17 @@ export const deploymentOf = (s: { readonly zone: string; readonly levels: Readon
 export const storeLayer = (filename: string, s: { readonly zone: string; readonly levels: ReadonlyArray<string> }) =>
   SqliteStore.layer({ filename, synchronous: "normal" }).pipe(Layer.provide(deploymentOf(s)))
 
+/** Where the cached file of a kind and size lives, for the current sources. */
+export const cachePath = (kind: string, size: Size, quick: boolean, sources: ReadonlyArray<string>) => {
+  const options = scenarioOptions(size, quick)
+  const key = hashFiles(sources, scenarioFingerprint(options))
+  const name = `${kind}-${quick ? "quick" : size}`
+  return { key, name, file: path.join(DATA_DIR, `${name}-${key}.db`) }
+}
+
+/** The sources that shape the baseline's file. */
+export const BASELINE_SOURCES = [fileURLToPath(new URL("./baseline/RawDb.ts", import.meta.url))]
+
 const cached = async (
   kind: string,
   size: Size,
@@ -94,10 +105,7 @@ const cached = async (
   sources: ReadonlyArray<string>,
   build: (file: string) => Promise<void>
 ): Promise<string> => {
-  const options = scenarioOptions(size, quick)
-  const key = hashFiles(sources, scenarioFingerprint(options))
-  const name = `${kind}-${quick ? "quick" : size}`
-  const file = path.join(DATA_DIR, `${name}-${key}.db`)
+  const { file, key, name } = cachePath(kind, size, quick, sources)
   if (fs.existsSync(file)) return file
   fs.mkdirSync(DATA_DIR, { recursive: true })
   // Another process (a `prepare-data` run) may be building this very file: wait for it.
@@ -184,7 +192,7 @@ export const sqliteFile = (size: Size, quick: boolean): Promise<string> =>
 
 /** The baseline's own SQLite file (hand-written schema) with the same scenario. */
 export const baselineFile = (size: Size, quick: boolean): Promise<string> =>
-  cached("baseline", size, quick, [fileURLToPath(new URL("./baseline/RawDb.ts", import.meta.url))], async (file) => {
+  cached("baseline", size, quick, BASELINE_SOURCES, async (file) => {
     const options = scenarioOptions(size, quick)
     const db = RawDb.open(file)
     try {
@@ -199,6 +207,17 @@ export const baselineFile = (size: Size, quick: boolean): Promise<string> =>
       db.close()
     }
   })
+
+/**
+ * The scenario's root, dates, zone and levels without its roster: the first subdistrict's
+ * part with its facts dropped, so a process measuring its own peak RSS does not also hold
+ * M's roster (half a gigabyte) that the case never reads.
+ */
+export const metaOf = (size: Size, quick: boolean): Scenario.Scenario => {
+  const first = Scenario.parts(scenarioOptions(size, quick)).next()
+  if (first.done === true) throw new Error("the scenario has no part")
+  return { ...first.value, facts: Fact.empty, gridIds: [], villageIds: [], liaisonOf: new Map() }
+}
 
 /** The scenario (roster only) a cached file was built from, to find ids and dates. */
 export const rosterOf = (size: Size, quick: boolean): Scenario.Scenario => Scenario.roster(scenarioOptions(size, quick))

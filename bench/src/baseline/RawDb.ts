@@ -5,7 +5,7 @@
  * It keeps the same facts (read from the same scenario) in its own file, so it never
  * depends on the adapter's internal tables.
  */
-import { type Fact, LocalDate, Place, type TimeZone } from "@minqing/core"
+import { type Fact, LocalDate, type TimeZone } from "@minqing/core"
 import Database from "better-sqlite3"
 import * as DateTime from "effect/DateTime"
 
@@ -86,7 +86,12 @@ export const visitInserter = (db: Database.Database, zone: TimeZone.TimeZone) =>
 /** Writes a bundle of facts (one chunk of a scenario) in one transaction. */
 export const insertFacts = (db: Database.Database, facts: Partial<Fact.Facts>, zone: TimeZone.TimeZone): void => {
   const insertPlace = db.prepare("INSERT OR REPLACE INTO places (id, parent_id, level) VALUES (?, ?, ?)")
-  const insertClosure = db.prepare("INSERT OR IGNORE INTO place_closure (ancestor, descendant) VALUES (?, ?)")
+  // Parents come before children (in this chunk or an earlier one), so a place's ancestors
+  // are its parent's, already in the table.
+  const insertClosure = db.prepare(
+    `INSERT OR IGNORE INTO place_closure (ancestor, descendant)
+     SELECT @id, @id UNION ALL SELECT ancestor, @id FROM place_closure WHERE descendant = @parent`
+  )
   const insertGrid = db.prepare("INSERT OR IGNORE INTO liaison_grids (liaison_id, grid_id) VALUES (?, ?)")
   const insertHousehold = db.prepare(
     "INSERT OR REPLACE INTO households (id, grid_id, route_position, active_from, active_until) VALUES (?, ?, ?, ?, ?)"
@@ -99,10 +104,9 @@ export const insertFacts = (db: Database.Database, facts: Partial<Fact.Facts>, z
   const insertVisit = visitInserter(db, zone)
   db.transaction(() => {
     const places = facts.places ?? []
-    const tree = Place.tree(places)
     for (const p of places) {
       insertPlace.run(p.id, p.parentId ?? null, p.level)
-      for (const a of tree.ancestry(p.id)) insertClosure.run(a, p.id)
+      insertClosure.run({ id: p.id, parent: p.parentId ?? null })
     }
     for (const l of facts.liaisons ?? []) for (const g of l.gridIds) insertGrid.run(l.id, g)
     for (const h of facts.households ?? []) {

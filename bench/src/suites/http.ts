@@ -74,8 +74,8 @@ const runPair = async (
   getSpec: (i: number) => RequestSpec,
   postSpec: (i: number) => RequestSpec
 ): Promise<Pair> => {
-  // A short untimed run first, so both servers are measured warm.
-  await load({ base, seconds: 1, connections: CONNECTIONS, method: "GET", request: getSpec })
+  // A short untimed run first, so both servers are measured warm (not in quick mode: a smoke run).
+  if (seconds > 1) await load({ base, seconds: 1, connections: CONNECTIONS, method: "GET", request: getSpec })
   const get = await load({ base, seconds, connections: CONNECTIONS, method: "GET", request: getSpec })
   log(`${name} GET: ${get.reqPerSec.toFixed(0)} req/s, p99 ${get.latencyP99} ms, non-2xx ${get.non2xx}`)
   const post = await load({ base, seconds, connections: CONNECTIONS, method: "POST", request: postSpec })
@@ -95,7 +95,7 @@ export const run = async (name: string, options: RunOptions): Promise<ReadonlyAr
   const size = name.split(":")[1] as Size
   const { quick } = options
   const workload = describe(size, quick)
-  const seconds = quick ? 2 : 6
+  const seconds = quick ? 1 : 6
   const s = rosterOf(size, quick)
   const liaisons = liaisonsOf(s, size === "S" ? 60 : 400)
   const date = s.today

@@ -176,7 +176,8 @@ export const linkPairs = (rows: ReadonlyArray<Row>): Array<Row> =>
         ? { value, text: `${value.toFixed(2)}× the baseline's time` }
         : { value, text: `${value.toFixed(2)}× the baseline's throughput` },
       targets: [
-        ...r.targets,
+        // Idempotent: rows merged from an earlier run were linked once already.
+        ...r.targets.filter((x) => x.key !== t.key),
         r.pair.ratio === "time" ? atMost(t.key, t.text, value, t.limit) : atLeast(t.key, t.text, value, t.limit)
       ]
     }

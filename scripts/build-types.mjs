@@ -7,7 +7,11 @@ import * as path from "node:path"
 
 const out = path.resolve("dist/dts")
 fs.rmSync(out, { recursive: true, force: true })
-execFileSync(process.execPath, [path.resolve(import.meta.dirname, "../node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
+execFileSync(process.execPath, [
+  path.resolve(import.meta.dirname, "../node_modules/typescript/bin/tsc"),
+  "-p",
+  "tsconfig.build.json"
+], {
   stdio: "inherit"
 })
 

@@ -190,7 +190,8 @@ const main = async () => {
       const kept = previous.rows.filter((r) => r.group === undefined || !ran.has(r.group))
       const order = (r: Row) => groups.findIndex((g) => g.name === r.group)
       all = linkPairs([...kept, ...rows].sort((a, b) => order(a) - order(b)))
-      commands = [...(previous.commands ?? [previous.command]), command]
+      // A command run again replaces its earlier mention.
+      commands = [...(previous.commands ?? [previous.command]).filter((c) => c !== command), command]
       totalSeconds += previous.seconds
     }
     const results: Results = {

@@ -45,11 +45,17 @@ export class Dose extends Schema.Class<Dose>("Dose")({
 export const Eligibility = Schema.Union(
   Schema.TaggedStruct("eligible", {}),
   Schema.TaggedStruct("temporarily-contraindicated", {
-    reason: Schema.Trim.pipe(Schema.minLength(1, { message: () => "a contraindication needs a reason" })),
+    reason: Schema.Trim.pipe(
+      Schema.minLength(1, { message: () => "a contraindication needs a reason" }),
+      Schema.maxLength(500)
+    ),
     until: Schema.optionalWith(LocalDate, { exact: true })
   }),
   Schema.TaggedStruct("permanently-contraindicated", {
-    reason: Schema.Trim.pipe(Schema.minLength(1, { message: () => "a contraindication needs a reason" }))
+    reason: Schema.Trim.pipe(
+      Schema.minLength(1, { message: () => "a contraindication needs a reason" }),
+      Schema.maxLength(500)
+    )
   })
 ).annotations({ identifier: "Eligibility" })
 

@@ -86,6 +86,16 @@ export const bundle = (entry: string): string | undefined => {
   })
   bundles.set(entry, outfile)
   process.once("exit", () => fs.rmSync(outfile, { force: true }))
+  // Test workers are often ended without an exit hook: drop the bundles of dead processes.
+  for (const name of fs.readdirSync(path.dirname(outfile))) {
+    const pid = Number(/-(\d+)\.mjs$/.exec(name)?.[1])
+    if (!Number.isInteger(pid) || pid === process.pid) continue
+    try {
+      process.kill(pid, 0)
+    } catch {
+      fs.rmSync(path.join(path.dirname(outfile), name), { force: true })
+    }
+  }
   return outfile
 }
 

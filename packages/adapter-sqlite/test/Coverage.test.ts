@@ -1,6 +1,16 @@
 import { assert, describe, it } from "@effect/vitest"
 import { SqliteCoverage } from "@minqing/adapter-sqlite"
-import { Access, BuiltInMetrics, Coverage, Household, type Ids, LocalDate, Store, TimeZone } from "@minqing/core"
+import {
+  Access,
+  BuiltInMetrics,
+  Coverage,
+  Household,
+  type Ids,
+  LocalDate,
+  Resident,
+  Store,
+  TimeZone
+} from "@minqing/core"
 import { Scenario } from "@minqing/core/testing"
 import { Effect, Either, TestClock } from "effect"
 import { layerTemp } from "./fixtures.js"
@@ -28,8 +38,8 @@ const withDates = (h: Household.Household, dates: { activeFrom?: string; activeU
   })
 
 /**
- * The scenario's places, liaisons and households (two of them starting or ending inside the
- * history), written on its first day; each day's visits written that evening, except one
+ * The scenario's places, liaisons, households (two of them starting or ending inside the
+ * history), residents, arrivals, matters and campaigns, written on its first day; each day's visits written that evening, except one
  * grid's, uploaded two days late; and a household moving to another grid on day 12.
  */
 const seed = Effect.gen(function*() {
@@ -40,7 +50,22 @@ const seed = Effect.gen(function*() {
     h === first ? withDates(h, { activeFrom: day(5) }) : h === second ? withDates(h, { activeUntil: day(10) }) : h
   )
   yield* TestClock.setTime(at(history.from, 0))
-  yield* store.write(admin, [...scenario.facts.places, ...scenario.facts.liaisons, ...households])
+  const { arrivals, campaigns, liaisons, matters, places } = scenario.facts
+  // Everything the visits' observations name is stored first: a visit naming an unknown
+  // resident, campaign, matter or arrival is refused. Doses given later are left out (a dose
+  // may not be dated after the day it is written); household screening does not read them.
+  const residents = scenario.facts.residents.map((r) =>
+    new Resident.Resident({ ...r, doses: r.doses.filter((d) => d.date <= history.from) })
+  )
+  yield* store.write(admin, [
+    ...places,
+    ...liaisons,
+    ...households,
+    ...residents,
+    ...arrivals,
+    ...matters,
+    ...campaigns
+  ])
   const lateGrid = scenario.gridIds[1]
   const gridOf = new Map(households.map((h) => [h.id, h.gridId]))
   const late: Array<typeof scenario.facts.visits> = []

@@ -342,7 +342,8 @@ const looseKey = (item: unknown): string | undefined => {
  * - `invalid`: a field fails its Schema; a date in the future (birth date or dose after
  *   today, a visit more than 10 minutes ahead); a place at the wrong level; a household or
  *   liaison on a place that is not a grid.
- * - `not-found`: a reference to a record neither stored nor earlier in the batch.
+ * - `not-found`: a reference to a record neither stored nor earlier in the batch, including
+ *   the resident, arrival, campaign or matter a visit's observation names.
  * - `duplicate-national-id`: the national ID already belongs to another resident (stored,
  *   or earlier in the batch); `existing` names that resident.
  * - `conflict`: a visit id already used for a visit with different content.
@@ -608,15 +609,18 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
         case "Visit": {
           ref("Household", f.householdId, ["householdId"])
           ref("Liaison", f.liaisonId, ["liaisonId"])
-          // What an observation names must be within reach: a visit must not resolve another
-          // grid's tasks or reach records the actor may not see. A campaign is within reach when
-          // it covers the visited household.
+          // What an observation names must exist and be within reach: a visit must not resolve
+          // another grid's tasks or reach records the actor may not see. A campaign is within
+          // reach when it covers the visited household.
           const visitedGrid = householdAt(f.householdId)?.gridId
           f.observations.forEach((o, i) => {
             for (const [refTag, key, id] of observationRefs(o)) {
               const path = ["observations", i, key]
               const named = current(refTag, id)
-              if (named === undefined) continue
+              if (named === undefined) {
+                ref(refTag, id, path)
+                continue
+              }
               const reachable = named._tag === "Campaign"
                 ? inScope(named.scopeId) || (visitedGrid !== undefined && ancestry(visitedGrid).includes(named.scopeId))
                 : anchorsOf(named, householdAt).every((a) => placeOf(a) === undefined || inScope(a))

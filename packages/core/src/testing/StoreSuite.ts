@@ -33,8 +33,10 @@ import type { Actor } from "../Access.js"
 import * as Accounts from "../Accounts.js"
 import { Deployment } from "../Deployment.js"
 import * as Fact from "../Fact.js"
+import * as Ids from "../Ids.js"
 import type { PlaceId } from "../Ids.js"
 import * as LocalDate from "../LocalDate.js"
+import * as Observation from "../Observation.js"
 import { DEFAULT_LEVELS } from "../Place.js"
 import { Dose } from "../Resident.js"
 import * as Store from "../Store.js"
@@ -330,6 +332,49 @@ const validation: ReadonlyArray<Case> = [
       yield* A.problem(problems, { index: 6, code: "not-found", path: ["gridIds", 0] })
       const p = yield* A.problem(problems, { index: 7, code: "not-found", path: ["parentId"] })
       yield* A.includes(p.message, "nowhere", "the message names the missing place")
+    })
+  ),
+  test(
+    "observations naming records that do not exist are not found; ones earlier in the batch are",
+    Effect.gen(function*() {
+      yield* seed
+      const at = "2021-05-10T09:00:00+08:00"
+      const problems = yield* rejects(actors.admin, [
+        F.visit("v-ghosts", ids.household1, ids.liaison11, at, {
+          observations: [
+            new Observation.HealthCheck({ residentId: Ids.ResidentId.make("r-none"), symptoms: false }),
+            new Observation.VaccinationCheck({
+              residentId: Ids.ResidentId.make("r-none"),
+              status: "complete",
+              persuaded: false
+            }),
+            new Observation.ElderlyWellbeing({
+              residentId: Ids.ResidentId.make("r-none"),
+              wellbeing: "well",
+              needs: []
+            }),
+            new Observation.Decoction({ campaignId: Ids.CampaignId.make("c-none"), servings: 1 }),
+            new Observation.MatterFollowUp({ matterId: Ids.MatterId.make("m-none"), note: "已联系" }),
+            new Observation.ArrivalSeen({ arrivalId: Ids.ArrivalId.make("a-none") }),
+            new Observation.HealthCheck({ residentId: ids.resident1, symptoms: false })
+          ]
+        })
+      ], "a visit naming records that do not exist")
+      const p = yield* A.problem(problems, { index: 0, code: "not-found", path: ["observations", 0, "residentId"] })
+      yield* A.includes(p.message, "r-none", "the message names the missing resident")
+      yield* A.problem(problems, { index: 0, code: "not-found", path: ["observations", 1, "residentId"] })
+      yield* A.problem(problems, { index: 0, code: "not-found", path: ["observations", 2, "residentId"] })
+      yield* A.problem(problems, { index: 0, code: "not-found", path: ["observations", 3, "campaignId"] })
+      yield* A.problem(problems, { index: 0, code: "not-found", path: ["observations", 4, "matterId"] })
+      yield* A.problem(problems, { index: 0, code: "not-found", path: ["observations", 5, "arrivalId"] })
+      yield* A.equal(problems.length, 6, "one problem per missing record, none for the stored resident")
+      const receipts = yield* write(actors.admin, [
+        F.resident("r-newborn", ids.household1, { birthDate: LocalDate.make("2021-05-01") }),
+        F.visit("v-newborn", ids.household1, ids.liaison11, at, {
+          observations: [new Observation.HealthCheck({ residentId: Ids.ResidentId.make("r-newborn"), symptoms: false })]
+        })
+      ])
+      yield* A.equal(statuses(receipts), ["created", "created"], "a resident earlier in the batch may be named")
     })
   ),
   test(

@@ -25,6 +25,7 @@ import * as Place from "./Place.js"
 import * as Problem from "./Problem.js"
 import type { Resident } from "./Resident.js"
 import * as Store from "./Store.js"
+import * as TaskState from "./TaskState.js"
 import * as WriteCheck from "./WriteCheck.js"
 
 interface Version {
@@ -373,7 +374,8 @@ export const make: Effect.Effect<
 })
 
 /**
- * The `Store` and `Accounts` ports in memory, sharing one state; needs the `Deployment`
+ * The `Store` and `Accounts` ports in memory, sharing one state, and the `TaskState` port
+ * computed from that store; needs the `Deployment`
  * (its zone decides local dates, its levels the place tree). Every build of the layer
  * starts empty.
  *
@@ -395,9 +397,18 @@ export const make: Effect.Effect<
  * @since 0.1.0
  * @category layers
  */
-export const layerMemory: Layer.Layer<Store.Store | Accounts.Accounts, never, Deployment> = Layer.effectContext(
+export const layerMemory: Layer.Layer<
+  Store.Store | Accounts.Accounts | TaskState.TaskState,
+  never,
+  Deployment
+> = Layer.effectContext(
   Effect.map(
-    make,
-    ({ accounts, store }) => Context.make(Store.Store, store).pipe(Context.add(Accounts.Accounts, accounts))
+    Effect.zip(make, Deployment),
+    ([{ accounts, store }, settings]) =>
+      Context.make(Store.Store, store).pipe(
+        Context.add(Accounts.Accounts, accounts),
+        // Task state recomputed from this store on each call (see TaskState.fromStore).
+        Context.add(TaskState.TaskState, TaskState.fromStore(store, settings))
+      )
   )
 )

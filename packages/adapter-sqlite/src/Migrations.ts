@@ -168,6 +168,68 @@ export const m0002_coverage_columns: Effect.Effect<void, SqlError, SqlClient.Sql
 })
 
 /**
+ * Version 4: kept task state (`SqliteTaskState`).
+ *
+ * - `task_packs` — the packs tasks were computed with, by fingerprint (rule ids, versions,
+ *   parameters and the zone); `used_at` lets packs no longer used be dropped.
+ * - `task_grids` — per pack and grid (the place households hang from): the horizon of dates
+ *   kept and the audit sequence the rows are current up to.
+ * - `task_dirty` — per grid and household, the audit sequence of the last write that touched
+ *   it (`*`, `*`: one that touched every grid); written in the write's transaction.
+ * - `tasks` — the kept tasks: the task without its state as JSON (`data`), its window, the
+ *   first visit inside it that resolves it, and from when it is cancelled if unresolved
+ *   (`''`: always), indexed for "open on a date in these grids".
+ *
+ * Nothing is filled here: grids are computed when first read.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const m0004_task_state: Effect.Effect<void, SqlError, SqlClient.SqlClient> = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const statements = [
+    `CREATE TABLE task_packs (
+      key INTEGER PRIMARY KEY AUTOINCREMENT,
+      fingerprint TEXT NOT NULL UNIQUE,
+      used_at INTEGER NOT NULL
+    )`,
+    `CREATE TABLE task_grids (
+      pack INTEGER NOT NULL,
+      place_id TEXT NOT NULL,
+      horizon_from TEXT NOT NULL,
+      horizon_to TEXT NOT NULL,
+      dirty_seq INTEGER NOT NULL,
+      PRIMARY KEY (pack, place_id)
+    ) WITHOUT ROWID`,
+    `CREATE INDEX task_grids_place ON task_grids (place_id)`,
+    `CREATE TABLE task_dirty (
+      place_id TEXT NOT NULL,
+      household_id TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      PRIMARY KEY (place_id, household_id)
+    ) WITHOUT ROWID`,
+    `CREATE INDEX task_dirty_seq ON task_dirty (place_id, seq)`,
+    `CREATE TABLE tasks (
+      pack INTEGER NOT NULL,
+      id TEXT NOT NULL,
+      place_id TEXT NOT NULL,
+      household_id TEXT NOT NULL,
+      ordinal INTEGER NOT NULL,
+      window_from TEXT NOT NULL,
+      window_to TEXT NOT NULL,
+      resolved_on TEXT,
+      resolved_by TEXT,
+      cancelled TEXT,
+      data TEXT NOT NULL,
+      UNIQUE (pack, id)
+    )`,
+    `CREATE INDEX tasks_open ON tasks (pack, place_id, window_to, window_from, resolved_on, cancelled)`,
+    `CREATE INDEX tasks_household ON tasks (pack, place_id, household_id)`
+  ]
+  for (const statement of statements) yield* sql.unsafe(statement).raw
+})
+
+/**
  * Every migration, by `<id>_<name>`.
  *
  * @since 0.1.0
@@ -175,7 +237,8 @@ export const m0002_coverage_columns: Effect.Effect<void, SqlError, SqlClient.Sql
  */
 export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>> = {
   "0001_schema": m0001_schema,
-  "0002_coverage_columns": m0002_coverage_columns
+  "0002_coverage_columns": m0002_coverage_columns,
+  "0004_task_state": m0004_task_state
 }
 
 /**
@@ -184,7 +247,7 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
  * @since 0.1.0
  * @category migrations
  */
-export const latest = 2
+export const latest = 4
 
 /**
  * Runs the migrations not yet applied, in order, inside the caller's transaction.

@@ -19,7 +19,7 @@ import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import type { Statement } from "@effect/sql/Statement"
-import { Accounts, Deployment, Fact, Problem, Store, WriteCheck } from "@minqing/core"
+import { Accounts, Deployment, Fact, Problem, Store, TaskState, WriteCheck } from "@minqing/core"
 import type { Access, Ids, LocalDate } from "@minqing/core"
 import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
@@ -36,6 +36,7 @@ import { columnsOf, decodeData, scopeOf, tableOf } from "./internal/tables.js"
 import * as Migrations from "./Migrations.js"
 import * as SqliteAccounts from "./SqliteAccounts.js"
 import * as SqliteCoverage from "./SqliteCoverage.js"
+import * as SqliteTaskState from "./SqliteTaskState.js"
 
 /**
  * Options of the store.
@@ -93,7 +94,7 @@ interface Row {
 export const make = (
   options: Omit<Options, "filename"> = {}
 ): Effect.Effect<
-  Context.Context<Store.Store | Accounts.Accounts | SqliteCoverage.SqliteCoverage>,
+  Context.Context<Store.Store | Accounts.Accounts | SqliteCoverage.SqliteCoverage | TaskState.TaskState>,
   Problem.StoreError,
   SqlClient.SqlClient | Deployment.Deployment
 > =>
@@ -620,6 +621,8 @@ export const make = (
         const now = yield* Clock.currentTimeMillis
         const plan = yield* WriteCheck.check({ actor, facts, settings, now, lookup })
         yield* persist(actor, plan.writes, now)
+        // Task state: the households these writes touch are stale, in this same transaction.
+        yield* SqliteTaskState.markStale(sql, plan.writes)
         return plan.receipts
       }).pipe(
         inWrite,
@@ -631,9 +634,13 @@ export const make = (
       options.lockBudget === undefined ? {} : { lockBudget: options.lockBudget }
     )
     const coverage = yield* SqliteCoverage.make
+    const taskState = yield* SqliteTaskState.make(
+      options.lockBudget === undefined ? {} : { lockBudget: options.lockBudget }
+    )
     return Context.make(Store.Store, store).pipe(
       Context.add(Accounts.Accounts, accounts),
-      Context.add(SqliteCoverage.SqliteCoverage, coverage)
+      Context.add(SqliteCoverage.SqliteCoverage, coverage),
+      Context.add(TaskState.TaskState, taskState)
     )
   })
 
@@ -655,7 +662,8 @@ export const layerClient = (
 
 /**
  * The `Store` and `Accounts` ports on a SQLite file (or `":memory:"`), migrated on open,
- * with `SqliteCoverage` (coverage figures computed in SQL) on the same connection.
+ * with `SqliteCoverage` (coverage figures computed in SQL) and the core's `TaskState` with
+ * tasks kept in the file (`SqliteTaskState`) on the same connection.
  * Needs the core's `Deployment` (its time zone decides the local date of each visit).
  *
  * @example
@@ -682,7 +690,7 @@ export const layerClient = (
 export const layer = (
   options: Options
 ): Layer.Layer<
-  Store.Store | Accounts.Accounts | SqliteCoverage.SqliteCoverage,
+  Store.Store | Accounts.Accounts | SqliteCoverage.SqliteCoverage | TaskState.TaskState,
   Problem.StoreError,
   Deployment.Deployment
 > => Layer.effectContext(make(options)).pipe(Layer.provide(layerClient(options)))

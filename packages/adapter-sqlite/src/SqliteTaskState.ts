@@ -1,0 +1,615 @@
+/**
+ * The core's `TaskState` port on SQLite: tasks are kept in the database, so a liaison's
+ * worklist is one indexed query instead of loading a grid's history and running the pack.
+ *
+ * - Tasks are kept per grid (the place households hang from) and per pack: the rows of a
+ *   grid cover a horizon of dates and were computed with one pack, named by its
+ *   `TaskState.fingerprint` (rule ids, versions and parameters), so an overridden pack gets
+ *   rows of its own. Each row holds what a task's state depends on (its window, the first
+ *   visit inside it that resolves it, from when it is cancelled), so one row answers for any
+ *   as-of date (`TaskState.at`).
+ * - Every `Store.write` marks the households it touches stale, in the same transaction
+ *   (`markStale`, called by `SqliteStore`): a visit, a resident, an arrival or a matter its
+ *   household (and the one it left), a household itself (and the grid it left); a place, a
+ *   liaison or a campaign every grid. Only grids that keep tasks are marked, so a bulk load
+ *   before any read pays nothing.
+ * - A read first brings the grids it needs up to date: a grid never read, read with another
+ *   pack, marked as a whole, or asked about dates outside its horizon is computed afresh
+ *   (lazily: a file written before this existed needs no step); otherwise only its stale
+ *   households are re-evaluated. Then it answers from the rows. Reads that find everything
+ *   current take no write lock.
+ * - All of it lives in the file: two processes sharing it see each other's writes on their
+ *   next read.
+ *
+ * Tasks are resolved with every visit inside their windows, so the answers equal the
+ * engine's on the facts `Store.load` gives whenever the lookback of a recomputing reader
+ * (90 days by default) covers the windows, as it does for the built-in pack. A rule whose
+ * logic changes must get a new `version`, or rows computed by the old logic stay.
+ *
+ * @since 0.1.0
+ */
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import type { Access, Ids, RulePack, Task } from "@minqing/core"
+import { Deployment, Fact, LocalDate, Problem, TaskState, Worklist, type WriteCheck } from "@minqing/core"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
+import * as internal from "./internal/database.js"
+import { decodeData } from "./internal/tables.js"
+
+/**
+ * Options of the service.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** How long an operation keeps retrying while the database stays locked. Default: 2 minutes. */
+  readonly lockBudget?: Duration.DurationInput
+  /** Days kept before and after the dates of the read that computes a grid. Default: 7. */
+  readonly padDays?: number
+  /** Packs not used to compute tasks for this long are dropped when another appears. Default: 30 days. */
+  readonly keepPacksFor?: Duration.DurationInput
+}
+
+/** The widest horizon a grid grows to before it starts over around the dates read. */
+const MAX_HORIZON_DAYS = 31
+
+const CHUNK = 500
+
+const chunksOf = <A>(items: ReadonlyArray<A>, size: number = CHUNK): Array<ReadonlyArray<A>> => {
+  const out: Array<ReadonlyArray<A>> = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+/** The row that marks every grid stale (a place, a liaison or a campaign was written). */
+const EVERYTHING = "*"
+
+const touchesEverything: ReadonlySet<Fact.Tag> = new Set(["Place", "Liaison", "Campaign"])
+
+/**
+ * Marks the households a write touches stale, for every pack: call it inside the write's
+ * transaction, after the facts are stored. Only grids that keep tasks are marked.
+ *
+ * @since 0.1.0
+ * @category hooks
+ */
+export const markStale = (
+  sql: SqlClient.SqlClient,
+  writes: ReadonlyArray<WriteCheck.Item>
+): Effect.Effect<void, SqlError> =>
+  Effect.gen(function*() {
+    if (writes.length === 0) return
+    const kept = yield* sql<{ readonly one: number }>`SELECT 1 AS one FROM task_grids LIMIT 1`
+    if (kept.length === 0) return
+    const seq = sql`(SELECT coalesce(max(seq), 0) FROM audit)`
+    if (writes.some((w) => touchesEverything.has(w.tag))) {
+      yield* sql`INSERT INTO task_dirty (place_id, household_id, seq) VALUES (${EVERYTHING}, ${EVERYTHING}, ${seq})
+        ON CONFLICT (place_id, household_id) DO UPDATE SET seq = excluded.seq`
+      return
+    }
+    const households = new Set<string>()
+    const left: Array<{ readonly placeId: string; readonly householdId: string }> = []
+    for (const w of writes) {
+      const fact = w.fact
+      const before = w.before?.fact
+      if (fact._tag === "Household") {
+        households.add(fact.id)
+        if (before?._tag === "Household" && before.gridId !== fact.gridId) {
+          left.push({ placeId: before.gridId, householdId: fact.id })
+        }
+      } else if ("householdId" in fact) {
+        households.add(fact.householdId)
+        if (before !== undefined && "householdId" in before && before.householdId !== fact.householdId) {
+          households.add(before.householdId)
+        }
+      }
+    }
+    for (const ids of chunksOf([...households])) {
+      yield* sql`INSERT INTO task_dirty (place_id, household_id, seq)
+        SELECT h.place_id, h.id, ${seq} FROM households h
+        WHERE h.id IN ${sql.in(ids)} AND h.superseded_at IS NULL
+        AND EXISTS (SELECT 1 FROM task_grids g WHERE g.place_id = h.place_id)
+        ON CONFLICT (place_id, household_id) DO UPDATE SET seq = excluded.seq`
+    }
+    for (const { householdId, placeId } of left) {
+      yield* sql`INSERT INTO task_dirty (place_id, household_id, seq)
+        SELECT ${placeId}, ${householdId}, ${seq} WHERE EXISTS (SELECT 1 FROM task_grids g WHERE g.place_id = ${placeId})
+        ON CONFLICT (place_id, household_id) DO UPDATE SET seq = excluded.seq`
+    }
+  })
+
+interface TaskRow {
+  readonly household_id: string
+  readonly ordinal: number
+  readonly data: string
+  readonly resolved_on: string | null
+  readonly resolved_by: string | null
+  readonly cancelled: string | null
+}
+
+interface GridRow {
+  readonly place_id: string
+  readonly horizon_from: string
+  readonly horizon_to: string
+  readonly dirty_seq: number
+  readonly dirty: number | null
+  readonly everything: number | null
+}
+
+interface Dates {
+  readonly from: LocalDate.LocalDate
+  readonly to: LocalDate.LocalDate
+}
+
+/** What a request reaches: the grids to read and what `Worklist` needs to tell owners and places. */
+interface Reach {
+  readonly grids: ReadonlyArray<string>
+  readonly places: ReadonlyArray<Fact.Of<"Place">>
+  readonly liaisons: ReadonlyArray<Fact.Of<"Liaison">>
+}
+
+const decodeTemplate = Schema.decodeUnknownEither(TaskState.Template)
+
+const entryOf = (row: TaskRow): Either.Either<TaskState.Entry, Problem.StoreError> => {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(row.data)
+  } catch (cause) {
+    return Either.left(new Problem.StoreError({ reason: "a kept task is not valid JSON", cause }))
+  }
+  return Either.map(
+    Either.mapLeft(
+      decodeTemplate(parsed),
+      (error) => new Problem.StoreError({ reason: `a kept task no longer decodes: ${error.message}`, cause: error })
+    ),
+    (task) => ({
+      task,
+      resolvedBy: (row.resolved_by ?? undefined) as Ids.VisitId | undefined,
+      resolvedOn: (row.resolved_on ?? undefined) as LocalDate.LocalDate | undefined,
+      cancelled: row.cancelled === null
+        ? undefined
+        : row.cancelled === ""
+        ? "always"
+        : row.cancelled as LocalDate.LocalDate,
+      ordinal: row.ordinal
+    })
+  )
+}
+
+const encodeTemplate = Schema.encodeSync(TaskState.Template)
+
+const toStoreError = (what: string) => (error: SqlError | Problem.StoreError): Problem.StoreError =>
+  error._tag === "StoreError" ? error : internal.toStoreError(what)(error)
+
+/** Raised inside a read transaction when grids must be computed first (under the write lock). */
+class NeedsWrite {
+  readonly _tag = "NeedsWrite"
+}
+
+/**
+ * The service on the `SqlClient` in context (a SQLite client whose file `SqliteStore` has
+ * migrated). `SqliteStore.layer` builds it on the store's connection.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: Options = {}
+): Effect.Effect<TaskState.Shape, never, SqlClient.SqlClient | Deployment.Deployment> =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const { zone } = yield* Deployment.Deployment
+    const retry = internal.retryBusy(options.lockBudget ?? Duration.minutes(2))
+    const writeTransaction = yield* internal.makeWriteTransaction
+    const padDays = Math.max(0, Math.floor(options.padDays ?? 7))
+    const keepPacksMillis = Duration.toMillis(options.keepPacksFor ?? Duration.days(30))
+    const inList = (values: ReadonlyArray<string>) => (values.length === 0 ? sql.literal("(NULL)") : sql.in(values))
+    const subtree = (roots: ReadonlyArray<string>) =>
+      sql`SELECT descendant FROM place_closure WHERE ancestor IN ${inList(roots)}`
+
+    const decodeRows = <T extends Fact.Tag>(tag: T, rows: ReadonlyArray<{ readonly data: string }>) =>
+      Effect.suspend(() => {
+        const out: Array<Fact.Of<T>> = []
+        for (const row of rows) {
+          const fact = decodeData(tag, row.data)
+          if (Either.isLeft(fact)) return Effect.fail(fact.left)
+          out.push(fact.right)
+        }
+        return Effect.succeed(out)
+      })
+
+    // -----------------------------------------------------------------------------------------
+    // Packs
+
+    const packKeys = new Map<string, number>()
+    const fingerprintOf = (pack: RulePack.RulePack) => `${zone.name}\n${TaskState.fingerprint(pack)}`
+
+    /** The key of a pack's rows; registered (and old packs dropped) only under the write lock. */
+    const packKey = (fingerprint: string, write: boolean) =>
+      Effect.gen(function*() {
+        if (!write) {
+          const cached = packKeys.get(fingerprint)
+          if (cached !== undefined) return cached
+          const [row] = yield* sql<
+            { readonly key: number }
+          >`SELECT key FROM task_packs WHERE fingerprint = ${fingerprint}`
+          if (row !== undefined) packKeys.set(fingerprint, row.key)
+          return row?.key
+        }
+        const now = yield* Clock.currentTimeMillis
+        const [existing] = yield* sql<{ readonly key: number }>`
+          SELECT key FROM task_packs WHERE fingerprint = ${fingerprint}`
+        if (existing !== undefined) {
+          yield* sql`UPDATE task_packs SET used_at = ${now} WHERE key = ${existing.key}`
+          packKeys.set(fingerprint, existing.key)
+          return existing.key
+        }
+        const unused = yield* sql<{ readonly key: number }>`
+          DELETE FROM task_packs WHERE used_at < ${now - keepPacksMillis} RETURNING key`
+        for (const { key } of unused) {
+          yield* sql`DELETE FROM tasks WHERE pack = ${key}`
+          yield* sql`DELETE FROM task_grids WHERE pack = ${key}`
+        }
+        const [row] = yield* sql<{ readonly key: number }>`
+          INSERT INTO task_packs (fingerprint, used_at) VALUES (${fingerprint}, ${now}) RETURNING key`
+        packKeys.clear()
+        packKeys.set(fingerprint, row.key)
+        return row.key
+      })
+
+    // -----------------------------------------------------------------------------------------
+    // Scope: the grids a request reaches, refused as the store's scope would refuse it
+
+    const reach = (actor: Access.Actor, scope: Worklist.Scope) =>
+      Effect.gen(function*() {
+        const own = [...new Set(actor.scope)]
+        const { liaisonId, placeId } = scope
+        let roots: ReadonlyArray<string> = own
+        if (placeId !== undefined) {
+          const [found] = yield* sql<{ readonly within: number | null; readonly above: number | null }>`SELECT
+            (SELECT 1 FROM place_closure WHERE descendant = ${placeId} AND ancestor IN ${
+            inList(own)
+          } LIMIT 1) AS within,
+            (SELECT 1 FROM place_closure WHERE ancestor = ${placeId} AND descendant IN ${inList(own)} LIMIT 1) AS above`
+          if (found.within === null) {
+            return yield* new TaskState.OutsideScope({
+              kind: "place",
+              id: placeId,
+              reason: found.above === null ? "not-found" : "above-scope"
+            })
+          }
+          roots = [placeId]
+        }
+        if (liaisonId === undefined) {
+          const grids = roots.length === 0 ? [] : (yield* sql<{ readonly place_id: string }>`
+            SELECT DISTINCT h.place_id FROM households h
+            WHERE h.superseded_at IS NULL AND h.place_id IN (${subtree(roots)})`).map((r) => r.place_id)
+          const places = placeId === undefined ? [] : yield* placesAbove(grids)
+          return { grids, places, liaisons: [] } satisfies Reach
+        }
+        // The liaison must be one the store would load for the scope: placed in it.
+        const found = yield* sql<{ readonly data: string }>`SELECT l.data FROM liaisons l
+          WHERE l.id = ${liaisonId} AND l.superseded_at IS NULL
+          AND l.seq IN (SELECT seq FROM placements WHERE place_id IN (${subtree(roots)}))`
+        const [liaison] = yield* decodeRows("Liaison", found)
+        if (liaison === undefined) {
+          return yield* new TaskState.OutsideScope({ kind: "liaison", id: liaisonId, reason: "not-found" })
+        }
+        const grids = (yield* sql<{ readonly place_id: string }>`
+          SELECT DISTINCT h.place_id FROM households h
+          WHERE h.superseded_at IS NULL AND h.place_id IN (${subtree(liaison.gridIds)})
+          AND h.place_id IN (${subtree(roots)})`).map((r) => r.place_id)
+        if (grids.length === 0) return { grids, places: [], liaisons: [liaison] } satisfies Reach
+        // Whoever could own these households: liaisons the scope loads, placed on their way up.
+        const owners = yield* sql<{ readonly data: string }>`SELECT l.data FROM liaisons l
+          WHERE l.superseded_at IS NULL
+          AND l.seq IN (SELECT seq FROM placements WHERE place_id IN (
+            SELECT ancestor FROM place_closure WHERE descendant IN ${inList(grids)}))
+          AND l.seq IN (SELECT seq FROM placements WHERE place_id IN (${subtree(roots)}))`
+        return {
+          grids,
+          places: yield* placesAbove(grids),
+          liaisons: yield* decodeRows("Liaison", owners)
+        } satisfies Reach
+      })
+
+    /** The grids and every place above them. */
+    const placesAbove = (grids: ReadonlyArray<string>) =>
+      Effect.gen(function*() {
+        const out: Array<Fact.Of<"Place">> = []
+        const seen = new Set<string>()
+        for (const chunk of chunksOf(grids)) {
+          const rows = yield* sql<{ readonly id: string; readonly data: string }>`SELECT id, data FROM places
+            WHERE superseded_at IS NULL
+            AND id IN (SELECT ancestor FROM place_closure WHERE descendant IN ${inList(chunk)})`
+          const fresh = rows.filter((r) => !seen.has(r.id))
+          for (const r of fresh) seen.add(r.id)
+          out.push(...(yield* decodeRows("Place", fresh)))
+        }
+        return out
+      })
+
+    // -----------------------------------------------------------------------------------------
+    // Keeping grids current
+
+    const gridRows = (key: number, grids: ReadonlyArray<string>) =>
+      Effect.gen(function*() {
+        const out = new Map<string, GridRow>()
+        for (const chunk of chunksOf(grids)) {
+          const rows = yield* sql<GridRow>`SELECT g.place_id, g.horizon_from, g.horizon_to, g.dirty_seq,
+            (SELECT max(d.seq) FROM task_dirty d WHERE d.place_id = g.place_id) AS dirty,
+            (SELECT d.seq FROM task_dirty d WHERE d.place_id = ${EVERYTHING} AND d.household_id = ${EVERYTHING})
+              AS everything
+            FROM task_grids g WHERE g.pack = ${key} AND g.place_id IN ${inList(chunk)}`
+          for (const r of rows) out.set(r.place_id, r)
+        }
+        return out
+      })
+
+    const covers = (row: GridRow, dates: Dates) => row.horizon_from <= dates.from && dates.to <= row.horizon_to
+    const isCurrent = (row: GridRow | undefined, dates: Dates) =>
+      row !== undefined && covers(row, dates) && (row.dirty ?? 0) <= row.dirty_seq &&
+      (row.everything ?? 0) <= row.dirty_seq
+
+    /** The facts of a grid's households (all, or some) without visits, and the context they need. */
+    const gridFacts = (grid: string, households: ReadonlyArray<string> | undefined) =>
+      Effect.gen(function*() {
+        const around = sql`SELECT ancestor FROM place_closure WHERE descendant = ${grid}
+          UNION SELECT descendant FROM place_closure WHERE ancestor = ${grid}`
+        const places = yield* decodeRows(
+          "Place",
+          yield* sql<{ readonly data: string }>`SELECT data FROM places
+            WHERE superseded_at IS NULL AND id IN (${around}) ORDER BY id`
+        )
+        const liaisons = yield* decodeRows(
+          "Liaison",
+          yield* sql<{ readonly data: string }>`SELECT data FROM liaisons
+            WHERE superseded_at IS NULL AND seq IN (SELECT seq FROM placements WHERE place_id IN (${around}))
+            ORDER BY id`
+        )
+        const campaigns = yield* decodeRows(
+          "Campaign",
+          yield* sql<{ readonly data: string }>`SELECT data FROM campaigns
+            WHERE superseded_at IS NULL AND place_id IN (${around}) ORDER BY id`
+        )
+        const householdRows: Array<{ readonly data: string }> = []
+        if (households === undefined) {
+          householdRows.push(
+            ...(yield* sql<{ readonly data: string }>`SELECT data FROM households
+            WHERE superseded_at IS NULL AND place_id = ${grid} ORDER BY id`)
+          )
+        } else {
+          for (const chunk of chunksOf(households)) {
+            householdRows.push(
+              ...(yield* sql<{ readonly data: string }>`SELECT data FROM households
+              WHERE superseded_at IS NULL AND place_id = ${grid} AND id IN ${inList(chunk)} ORDER BY id`)
+            )
+          }
+        }
+        const found = yield* decodeRows("Household", householdRows)
+        const ids = found.map((h) => h.id)
+        const at = <T extends "Resident" | "ArrivalReport" | "Matter">(tag: T, table: string) =>
+          Effect.gen(function*() {
+            const out: Array<Fact.Of<T>> = []
+            for (const chunk of chunksOf(ids)) {
+              const rows = yield* sql<{ readonly data: string }>`SELECT data FROM ${sql(table)}
+                WHERE superseded_at IS NULL AND household_id IN ${inList(chunk)} ORDER BY id`
+              out.push(...(yield* decodeRows(tag, rows)))
+            }
+            return out
+          })
+        return {
+          places,
+          liaisons,
+          campaigns,
+          households: found,
+          residents: yield* at("Resident", "residents"),
+          arrivals: yield* at("ArrivalReport", "arrivals"),
+          matters: yield* at("Matter", "matters"),
+          visits: []
+        } satisfies Fact.Facts
+      })
+
+    const visitsOf = (households: ReadonlyArray<string>, span: Dates) =>
+      Effect.gen(function*() {
+        const out: Array<Fact.Of<"Visit">> = []
+        for (const chunk of chunksOf(households)) {
+          const rows = yield* sql<{ readonly data: string }>`SELECT data FROM visits
+            WHERE household_id IN ${inList(chunk)} AND local_date BETWEEN ${span.from} AND ${span.to}`
+          out.push(...(yield* decodeRows("Visit", rows)))
+        }
+        return out
+      })
+
+    /** Recomputes a grid's tasks (all households, or the stale ones) over its horizon. */
+    const compute = (
+      key: number,
+      pack: RulePack.RulePack,
+      grid: string,
+      horizon: Dates,
+      households: ReadonlyArray<string> | undefined
+    ) =>
+      Effect.gen(function*() {
+        if (households === undefined) {
+          yield* sql`DELETE FROM tasks WHERE pack = ${key} AND place_id = ${grid}`
+        } else {
+          for (const chunk of chunksOf(households)) {
+            yield* sql`DELETE FROM tasks WHERE pack = ${key} AND place_id = ${grid} AND household_id IN ${
+              inList(chunk)
+            }`
+          }
+        }
+        const facts = yield* gridFacts(grid, households)
+        if (facts.households.length === 0) return
+        const range = { ...horizon, zone }
+        const scheduled = TaskState.schedule(pack, facts, range)
+        if (scheduled.visits === undefined) return
+        const visits = yield* visitsOf(facts.households.map((h) => h.id), scheduled.visits)
+        const entries = TaskState.resolve(pack, { ...facts, visits }, range, scheduled)
+        const rows = entries.map((e) => ({
+          pack: key,
+          id: e.task.id,
+          place_id: grid,
+          household_id: e.task.householdId,
+          ordinal: e.ordinal,
+          window_from: e.task.window.from,
+          window_to: e.task.window.to,
+          resolved_on: e.resolvedOn ?? null,
+          resolved_by: e.resolvedBy ?? null,
+          cancelled: e.cancelled === undefined ? null : e.cancelled === "always" ? "" : e.cancelled,
+          data: JSON.stringify(encodeTemplate(e.task))
+        }))
+        for (const chunk of chunksOf(rows, 80)) yield* sql`INSERT OR REPLACE INTO tasks ${sql.insert(chunk)}`
+      })
+
+    const nextHorizon = (row: GridRow | undefined, dates: Dates): Dates => {
+      const padded = { from: LocalDate.addDays(dates.from, -padDays), to: LocalDate.addDays(dates.to, padDays) }
+      if (row === undefined) return padded
+      const union = {
+        from: LocalDate.min(row.horizon_from as LocalDate.LocalDate, dates.from),
+        to: LocalDate.max(row.horizon_to as LocalDate.LocalDate, dates.to)
+      }
+      return LocalDate.diffDays(union.from, union.to) + 1 <= MAX_HORIZON_DAYS ? union : padded
+    }
+
+    /** Under the write lock: brings every grid of the list up to date for the dates. */
+    const refresh = (key: number, pack: RulePack.RulePack, grids: ReadonlyArray<string>, dates: Dates) =>
+      Effect.gen(function*() {
+        const rows = yield* gridRows(key, grids)
+        const [{ top }] = yield* sql<{ readonly top: number }>`SELECT coalesce(max(seq), 0) AS top FROM audit`
+        for (const grid of grids) {
+          const row = rows.get(grid)
+          if (isCurrent(row, dates)) continue
+          let horizon: Dates
+          if (row === undefined || !covers(row, dates)) {
+            horizon = nextHorizon(row, dates)
+            yield* compute(key, pack, grid, horizon, undefined)
+          } else {
+            horizon = { from: row.horizon_from as LocalDate.LocalDate, to: row.horizon_to as LocalDate.LocalDate }
+            if ((row.everything ?? 0) > row.dirty_seq) yield* compute(key, pack, grid, horizon, undefined)
+            else {
+              const stale = yield* sql<{ readonly household_id: string }>`SELECT household_id FROM task_dirty
+                WHERE place_id = ${grid} AND seq > ${row.dirty_seq}`
+              yield* compute(key, pack, grid, horizon, stale.map((s) => s.household_id))
+            }
+          }
+          yield* sql`INSERT INTO task_grids (pack, place_id, horizon_from, horizon_to, dirty_seq)
+            VALUES (${key}, ${grid}, ${horizon.from}, ${horizon.to}, ${top})
+            ON CONFLICT (pack, place_id) DO UPDATE SET horizon_from = excluded.horizon_from,
+              horizon_to = excluded.horizon_to, dirty_seq = excluded.dirty_seq`
+        }
+      })
+
+    /**
+     * Runs `read` on current rows: first in a read transaction; if some grid must be computed,
+     * again under the write lock after computing it.
+     */
+    const answer = <A>(
+      actor: Access.Actor,
+      pack: RulePack.RulePack,
+      scope: Worklist.Scope,
+      dates: Dates,
+      read: (key: number | undefined, reached: Reach) => Effect.Effect<A, SqlError | Problem.StoreError>
+    ): Effect.Effect<A, TaskState.OutsideScope | Problem.StoreError> => {
+      const fingerprint = fingerprintOf(pack)
+      const attempt = (write: boolean) =>
+        Effect.gen(function*() {
+          const reached = yield* reach(actor, scope)
+          if (reached.grids.length === 0) return yield* read(undefined, reached)
+          const key = yield* packKey(fingerprint, write)
+          if (key === undefined) return yield* Effect.fail(new NeedsWrite())
+          if (write) yield* refresh(key, pack, reached.grids, dates)
+          else {
+            const rows = yield* gridRows(key, reached.grids)
+            if (reached.grids.some((g) => !isCurrent(rows.get(g), dates))) return yield* Effect.fail(new NeedsWrite())
+          }
+          return yield* read(key, reached)
+        })
+      return retry(internal.commitFailures(sql.withTransaction(attempt(false)))).pipe(
+        Effect.catchIf(
+          (e): e is NeedsWrite => e instanceof NeedsWrite,
+          () => retry(internal.commitFailures(writeTransaction(attempt(true))))
+        ),
+        Effect.catchIf(
+          (e): e is NeedsWrite => e instanceof NeedsWrite,
+          () => Effect.fail(new Problem.StoreError({ reason: "task state: a pack could not be registered" }))
+        ),
+        Effect.catchTag("SqlError", (e) => Effect.fail(toStoreError("reading task state")(e)))
+      )
+    }
+
+    const entriesOf = (rows: ReadonlyArray<TaskRow>) =>
+      Effect.suspend(() => {
+        const out: Array<TaskState.Entry> = []
+        for (const row of rows) {
+          const entry = entryOf(row)
+          if (Either.isLeft(entry)) return Effect.fail(entry.left)
+          out.push(entry.right)
+        }
+        return Effect.succeed(out)
+      })
+
+    const householdsById = (ids: ReadonlyArray<string>) =>
+      Effect.gen(function*() {
+        const out: Array<Fact.Of<"Household">> = []
+        for (const chunk of chunksOf(ids)) {
+          const rows = yield* sql<{ readonly data: string }>`SELECT data FROM households
+            WHERE superseded_at IS NULL AND id IN ${inList(chunk)}`
+          out.push(...(yield* decodeRows("Household", rows)))
+        }
+        return out
+      })
+
+    const worklist: TaskState.Shape["worklist"] = (actor, pack, options) => {
+      const { date } = options
+      const scope = { liaisonId: options.liaisonId, placeId: options.placeId }
+      return answer(actor, pack, scope, { from: date, to: date }, (key, reached) =>
+        Effect.gen(function*() {
+          const tasks: Array<Task.Task> = []
+          if (key !== undefined) {
+            for (const chunk of chunksOf(reached.grids)) {
+              const rows = yield* sql<TaskRow>`SELECT household_id, ordinal, data, resolved_on, resolved_by, cancelled
+                FROM tasks WHERE pack = ${key} AND place_id IN ${inList(chunk)}
+                AND window_to >= ${date} AND window_from <= ${date}
+                AND (resolved_on IS NULL OR resolved_on > ${date}) AND (cancelled IS NULL OR cancelled > ${date})`
+              for (const e of yield* entriesOf(rows)) tasks.push(TaskState.at(e, date))
+            }
+          }
+          const households = yield* householdsById([...new Set(tasks.map((t) => t.householdId))])
+          return Worklist.fromTasks(tasks, { households, liaisons: reached.liaisons, places: reached.places }, {
+            date,
+            ...(options.liaisonId === undefined ? {} : { liaisonId: options.liaisonId }),
+            ...(options.placeId === undefined ? {} : { placeId: options.placeId })
+          })
+        }))
+    }
+
+    const tasks: TaskState.Shape["tasks"] = (actor, pack, options) => {
+      const { asOf, from, to } = options
+      const scope = { liaisonId: options.liaisonId, placeId: options.placeId }
+      return answer(actor, pack, scope, { from, to }, (key, reached) =>
+        Effect.gen(function*() {
+          if (key === undefined) return []
+          const entries: Array<TaskState.Entry> = []
+          for (const chunk of chunksOf(reached.grids)) {
+            const rows = yield* sql<TaskRow>`SELECT household_id, ordinal, data, resolved_on, resolved_by, cancelled
+              FROM tasks WHERE pack = ${key} AND place_id IN ${inList(chunk)}
+              AND window_to >= ${from} AND window_from <= ${to}`
+            entries.push(...(yield* entriesOf(rows)))
+          }
+          const listed = TaskState.tasksOf(entries, { from, to, asOf })
+          const { liaisonId } = options
+          if (liaisonId === undefined) return listed
+          const households = yield* householdsById([...new Set(listed.map((t) => t.householdId))])
+          const owners = Worklist.owners({ households, liaisons: reached.liaisons, places: reached.places })
+          return listed.filter((t) => owners.get(t.householdId)?.id === liaisonId)
+        }))
+    }
+
+    return { worklist, tasks }
+  })

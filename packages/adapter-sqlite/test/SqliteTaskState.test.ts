@@ -1,0 +1,212 @@
+import { SqlClient, Statement } from "@effect/sql"
+import { assert, describe, it } from "@effect/vitest"
+import { SqliteStore } from "@minqing/adapter-sqlite"
+import { BuiltInRules, Deployment, Ids, LocalDate, RulePack, Store, TaskState, type Worklist } from "@minqing/core"
+import { TaskStateSuite } from "@minqing/core/testing"
+import { Effect, Either, Layer, TestClock } from "effect"
+import { spawn } from "node:child_process"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { actor, admin, DeploymentLive, NOW, roster, tempFile, visit } from "./fixtures.js"
+
+/** A new database file in a fresh temporary directory, with the SQL client exposed. */
+const onFile = (filename: string) =>
+  Layer.effectContext(SqliteStore.make()).pipe(
+    Layer.provideMerge(SqliteStore.layerClient({ filename })),
+    Layer.provideMerge(DeploymentLive)
+  )
+
+const fresh = Layer.unwrapScoped(Effect.map(tempFile, onFile))
+
+describe("TaskStateSuite on SQLite (tasks kept in a file in a temporary directory)", () => {
+  const suiteLayer = () =>
+    Layer.unwrapScoped(Effect.map(tempFile, (filename) => SqliteStore.layer({ filename }))).pipe(
+      Layer.provideMerge(Deployment.layer())
+    )
+  for (const c of TaskStateSuite.cases) {
+    it.effect(c.name, () => c.test.pipe(Effect.provide(suiteLayer())))
+  }
+})
+
+const liaison1 = actor("liaison", ["g1"], "l1")
+const l1 = Ids.LiaisonId.make("l1")
+const d10 = LocalDate.make("2021-05-10")
+
+/** What the engines give on `Store.load`'s facts: the reference. */
+const reference = Effect.gen(function*() {
+  const store = yield* Store.Store
+  const settings = yield* Deployment.Deployment
+  return TaskState.fromStore(store, settings)
+})
+
+/** The households whose sweep is open on a worklist. */
+const sweeps = (list: { readonly stops: ReadonlyArray<Worklist.Stop> }) =>
+  list.stops.filter((s) => s.tasks.some((t) => t.rule === "household-sweep")).map((s) => s.householdId)
+
+const count = (sql: SqlClient.SqlClient, table: string) =>
+  Effect.map(sql<{ readonly n: number }>`SELECT count(*) AS n FROM ${sql(table)}`, ([r]) => r.n)
+
+describe("SqliteTaskState", () => {
+  it.scoped("computes a grid on its first read and then re-evaluates only the households writes touch", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(NOW)
+      const sql = yield* SqlClient.SqlClient
+      const store = yield* Store.Store
+      const state = yield* TaskState.TaskState
+      const expected = yield* reference
+      yield* store.write(admin, roster)
+      yield* store.write(admin, [visit("v1", "h1", "l1", "2021-05-09T01:00:00Z")])
+      // Nothing is kept, so writes mark nothing.
+      assert.strictEqual(yield* count(sql, "tasks"), 0)
+      assert.strictEqual(yield* count(sql, "task_dirty"), 0)
+
+      const first = yield* state.worklist(liaison1, BuiltInRules.pack, { date: d10, liaisonId: l1 })
+      assert.deepStrictEqual(first, yield* expected.worklist(liaison1, BuiltInRules.pack, { date: d10, liaisonId: l1 }))
+      assert.deepStrictEqual(sweeps(first), ["h1", "h2"])
+      assert.deepStrictEqual(
+        (yield* sql<{ readonly place_id: string }>`SELECT place_id FROM task_grids`).map((r) => r.place_id),
+        ["g1"]
+      )
+      // A visit to h2 marks h2 only; one to h3 (a grid nobody read) marks nothing.
+      yield* store.write(admin, [
+        visit("v2", "h2", "l1", "2021-05-10T02:00:00Z"),
+        visit("v3", "h3", "l3", "2021-05-10T02:00:00Z")
+      ])
+      assert.deepStrictEqual(
+        (yield* sql<{ readonly place_id: string; readonly household_id: string }>`
+          SELECT place_id, household_id FROM task_dirty`).map((r) => `${r.place_id}/${r.household_id}`),
+        ["g1/h2"]
+      )
+
+      const captured: Array<readonly [string, ReadonlyArray<unknown>]> = []
+      const second = yield* Statement.withTransformer(
+        state.worklist(liaison1, BuiltInRules.pack, { date: d10, liaisonId: l1 }),
+        (statement) => Effect.sync(() => (captured.push(statement.compile()), statement))
+      )
+      assert.deepStrictEqual(
+        second,
+        yield* expected.worklist(liaison1, BuiltInRules.pack, { date: d10, liaisonId: l1 })
+      )
+      assert.deepStrictEqual(sweeps(second), ["h1"], "h2 was visited: its sweep is done")
+      const recomputed = captured.filter(([text]) => /^\s*(DELETE FROM tasks|SELECT data FROM visits)/.test(text))
+      assert.strictEqual(recomputed.length, 2, "h2's rows were replaced, with its visits")
+      for (const [, params] of recomputed) {
+        assert.include(params, "h2")
+        assert.notInclude(params, "h1", "h1's rows were left alone")
+      }
+      const tasks = yield* state.tasks(liaison1, BuiltInRules.pack, { from: d10, to: d10, asOf: d10 })
+      assert.deepStrictEqual(
+        tasks.filter((t) => t.householdId === "h2" && t.rule === "household-sweep").map((t) =>
+          `${t.state} by ${t.resolvedBy}`
+        ),
+        ["done by v2"]
+      )
+    }).pipe(Effect.provide(fresh)))
+
+  it.scoped("a date outside a grid's horizon and an overridden pack get rows of their own", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(NOW)
+      const sql = yield* SqlClient.SqlClient
+      const store = yield* Store.Store
+      const state = yield* TaskState.TaskState
+      const expected = yield* reference
+      yield* store.write(admin, roster)
+      const later = LocalDate.addDays(d10, 45)
+      for (const date of [d10, later, d10]) {
+        assert.deepStrictEqual(
+          yield* state.worklist(liaison1, BuiltInRules.pack, { date }),
+          yield* expected.worklist(liaison1, BuiltInRules.pack, { date })
+        )
+        const [grid] = yield* sql<{ readonly horizon_from: string; readonly horizon_to: string }>`
+          SELECT horizon_from, horizon_to FROM task_grids`
+        assert.isTrue(grid.horizon_from <= date && date <= grid.horizon_to, `the horizon covers ${date}`)
+      }
+      const weekly = Either.getOrThrow(
+        RulePack.configure(BuiltInRules.pack, {
+          "household-sweep": { params: { cadence: { _tag: "weekdays", days: [1] }, window: { before: 0, after: 6 } } }
+        })
+      )
+      const options = { from: d10, to: LocalDate.addDays(d10, 6), asOf: d10 }
+      const overridden = yield* state.tasks(admin, weekly, options)
+      assert.deepStrictEqual(overridden, yield* expected.tasks(admin, weekly, options))
+      assert.deepStrictEqual(
+        [...new Set(overridden.filter((t) => t.rule === "household-sweep").map((t) => t.due))],
+        ["2021-05-10"]
+      )
+      assert.strictEqual(yield* count(sql, "task_packs"), 2)
+      assert.deepStrictEqual(
+        yield* state.tasks(admin, BuiltInRules.pack, options),
+        yield* expected.tasks(admin, BuiltInRules.pack, options)
+      )
+    }).pipe(Effect.provide(fresh)))
+
+  it.scoped("the worklist's reads search indexes", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(NOW)
+      const sql = yield* SqlClient.SqlClient
+      const store = yield* Store.Store
+      const state = yield* TaskState.TaskState
+      yield* store.write(admin, roster)
+      yield* state.worklist(liaison1, BuiltInRules.pack, { date: d10, liaisonId: l1 })
+      const captured: Array<readonly [string, ReadonlyArray<unknown>]> = []
+      yield* Statement.withTransformer(
+        state.worklist(liaison1, BuiltInRules.pack, { date: d10, liaisonId: l1 }),
+        (statement) => Effect.sync(() => (captured.push(statement.compile()), statement))
+      )
+      const selects = captured.filter(([text]) => /^\s*SELECT/i.test(text))
+      assert.isTrue(selects.some(([text]) => /FROM tasks/.test(text)), "the tasks were read")
+      for (const [text, params] of selects) {
+        const plan = yield* sql.unsafe<{ readonly detail: string }>(`EXPLAIN QUERY PLAN ${text}`, params)
+        for (const { detail } of plan) {
+          assert.notMatch(
+            detail,
+            /^SCAN (tasks|task_grids|task_dirty|households|liaisons|places|place_closure|placements)\b/,
+            `${text}\n${plan.map((p) => p.detail).join("\n")}`
+          )
+        }
+      }
+    }).pipe(Effect.provide(fresh)))
+})
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const ROOT = path.resolve(here, "../../..")
+const WRITER = path.join(here, "child", "writer.ts")
+
+/** Runs `child/writer.ts` (another process) to write visits into the file, and waits for it. */
+const writeFromAnotherProcess = (options: Record<string, unknown>) =>
+  Effect.async<void, Error>((resume) => {
+    const child = spawn(process.execPath, ["--import", "tsx", WRITER, JSON.stringify(options)], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "pipe"]
+    })
+    let stderr = ""
+    child.stderr!.on("data", (chunk) => stderr += String(chunk))
+    child.on("exit", (code) =>
+      resume(code === 0 ? Effect.void : Effect.fail(new Error(`the writer failed (${code}): ${stderr}`))))
+    return Effect.sync(() =>
+      child.kill("SIGKILL")
+    )
+  })
+
+describe("SqliteTaskState across processes", () => {
+  it.scopedLive("a visit written by another process is in the next read", () =>
+    Effect.gen(function*() {
+      const filename = yield* tempFile
+      const date = LocalDate.make("2021-05-09")
+      const read = Effect.gen(function*() {
+        const state = yield* TaskState.TaskState
+        const expected = yield* reference
+        const list = yield* state.worklist(liaison1, BuiltInRules.pack, { date, liaisonId: l1 })
+        assert.deepStrictEqual(list, yield* expected.worklist(liaison1, BuiltInRules.pack, { date, liaisonId: l1 }))
+        return sweeps(list)
+      })
+      yield* Effect.gen(function*() {
+        const store = yield* Store.Store
+        yield* store.write(admin, roster)
+        assert.deepStrictEqual(yield* read, ["h1", "h2"], "before: both households are to sweep")
+        // The other process visits h1 and h2 (and h3) on that day, through its own store.
+        yield* writeFromAnotherProcess({ filename, prefix: "p", batches: 1, batchSize: 3 })
+        assert.deepStrictEqual(yield* read, [], "after: both were swept")
+      }).pipe(Effect.provide(onFile(filename)))
+    }), 120_000)
+})

@@ -26,7 +26,7 @@ import * as TimeZone from "../TimeZone.js"
 import type { Visit } from "../Visit.js"
 import { seedKey } from "./scenario/random.js"
 import { type Resolved, rosterParts } from "./scenario/roster.js"
-import { visitBatches } from "./scenario/visits.js"
+import { allVisits, visitBatches } from "./scenario/visits.js"
 
 /**
  * A preset size.
@@ -297,9 +297,5 @@ export const visits = (scenario: Scenario): Generator<ReadonlyArray<Visit>> =>
  */
 export const make = (options: Options = {}): Scenario => {
   const base = roster(options)
-  const all: Array<Visit> = []
-  for (const batch of visits(base)) {
-    for (let i = 0; i < batch.length; i++) all.push(batch[i])
-  }
-  return { ...base, facts: { ...base.facts, visits: all } }
+  return { ...base, facts: { ...base.facts, visits: allVisits(base, seedKey(base.seed)) } }
 }

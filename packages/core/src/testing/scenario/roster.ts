@@ -18,6 +18,7 @@ import { Place } from "../../Place.js"
 import { Dose, type Eligibility, Resident } from "../../Resident.js"
 import type * as TimeZone from "../../TimeZone.js"
 import type { Scenario, Shape } from "../Scenario.js"
+import { instance } from "./instance.js"
 import * as Names from "./names.js"
 import { hash, hashString, Rng } from "./random.js"
 
@@ -102,33 +103,33 @@ export function* rosterParts(r: Resolved): Generator<Scenario> {
   const tops: Array<Top> = []
   const districts: Array<District> = []
   if (shape.districts > 1) {
-    const city = new Place({
+    const city = instance(Place, {
       id: PlaceId.make(Names.city.slug, true),
       name: Names.city.name,
       level: "city",
       code: Names.city.code
-    }, true)
+    })
     tops.push({ place: city, emitted: { value: false } })
     for (let d = 0; d < shape.districts; d++) {
       const named = districtAt(d)
-      const place = new Place({
+      const place = instance(Place, {
         // District ids stand alone, so 马村区's ids are the same under a city as at the root.
         id: PlaceId.make(named.slug, true),
         name: named.name,
         level: "district",
         parentId: city.id,
         code: named.code
-      }, true)
+      })
       districts.push({ index: d, named, place })
     }
   } else if (shape.districts === 1) {
     const named = districtAt(0)
-    const place = new Place({
+    const place = instance(Place, {
       id: PlaceId.make(named.slug, true),
       name: named.name,
       level: "district",
       code: named.code
-    }, true)
+    })
     tops.push({ place, emitted: { value: false } })
     districts.push({ index: 0, named, place })
   } else {
@@ -252,12 +253,12 @@ function subdistrictPart(r: Resolved, input: PartInput): Scenario {
     true
   )
   places.push(
-    new Place({
+    instance(Place, {
       id: subdistrictId,
       name: input.named.name,
       level: "subdistrict",
       ...(input.parentId === undefined ? {} : { parentId: input.parentId })
-    }, true)
+    })
   )
   const villageIds: Array<PlaceId> = []
   const gridIds: Array<PlaceId> = []
@@ -288,7 +289,7 @@ function subdistrictPart(r: Resolved, input: PartInput): Scenario {
     villageNames.add(village.name)
     const villageId = PlaceId.make(`${subdistrictId}.${village.slug}`, true)
     villageIds.push(villageId)
-    places.push(new Place({ id: villageId, name: village.name, level: "village", parentId: subdistrictId }, true))
+    places.push(instance(Place, { id: villageId, name: village.name, level: "village", parentId: subdistrictId }))
     const clan = isSource && v === 0 ? "王" : surname()
     const vLat = centerLat + (v % 3) * 0.012
     const vLng = centerLng + Math.floor(v / 3) * 0.016
@@ -308,12 +309,12 @@ function subdistrictPart(r: Resolved, input: PartInput): Scenario {
       const gridId = PlaceId.make(`${villageId}.g${pad(g + 1, 2)}`, true)
       gridIds.push(gridId)
       places.push(
-        new Place({
+        instance(Place, {
           id: gridId,
           name: `${village.name}第${Names.chineseNumeral(g + 1)}片区`,
           level: "grid",
           parentId: villageId
-        }, true)
+        })
       )
       const liaisonId = LiaisonId.make(`${gridId}.liaison`, true)
       liaisonOf.set(gridId, liaisonId)
@@ -321,7 +322,7 @@ function subdistrictPart(r: Resolved, input: PartInput): Scenario {
       const lSex: Sex = source ? "female" : rng.chance(0.5) ? "male" : "female"
       const lBirth = birthOf(rng.int(30, 60))
       liaisons.push(
-        new Liaison({
+        instance(Liaison, {
           id: liaisonId,
           // The source's liaison in 待王村.
           name: source ? "王丽霞" : (rng.chance(0.5) ? clan : surname()) + givenName(lBirth, lSex),
@@ -337,7 +338,7 @@ function subdistrictPart(r: Resolved, input: PartInput): Scenario {
           gridIds: [gridId],
           appointedFrom,
           active: true
-        }, true)
+        })
       )
       const street = g < Names.streets.length ? Names.streets[g] : `${Names.chineseNumeral(g + 1)}巷`
       for (let i = 0; i < sizes[g]; i++) {
@@ -348,18 +349,18 @@ function subdistrictPart(r: Resolved, input: PartInput): Scenario {
         // An elderly person living alone who dies or moves in with family closes the household.
         const leaves = days >= 3 && !movedIn && people.length === 1 && people[0].age >= 60 && rng.chance(0.01)
         const activeUntil = leaves ? LocalDate.fromEpochDay(fromE + rng.int(0, days - 2)) : undefined
-        const household = new Household({
+        const household = instance(Household, {
           id: householdId,
           gridId,
           address: `${village.name}${street}${i + 1}号`,
           routePosition: (i + 1) * 10,
-          coordinates: new Coordinates({
+          coordinates: instance(Coordinates, {
             lat: Math.round((vLat + g * 0.0009) * 1e6) / 1e6,
             lng: Math.round((vLng + 0.004 - i * 0.00025) * 1e6) / 1e6
-          }, true),
+          }),
           activeFrom,
           ...(activeUntil === undefined ? {} : { activeUntil })
-        }, true)
+        })
         const draft: HouseholdDraft = {
           household,
           gridIndex: gridIds.length - 1,
@@ -560,7 +561,7 @@ function subdistrictPart(r: Resolved, input: PartInput): Scenario {
     )
     if (state === "partial" && product === "cansino-ad5") product = "sinopharm-bibp"
     const interval = rng.int(21, 28)
-    const dose = (e: number) => new Dose({ date: LocalDate.fromEpochDay(e), product }, true)
+    const dose = (e: number) => instance(Dose, { date: LocalDate.fromEpochDay(e), product })
     const doses: Array<Dose> = []
     if (state === "partial") doses.push(dose(todayE - rng.int(1, 45)))
     else {
@@ -590,28 +591,28 @@ function subdistrictPart(r: Resolved, input: PartInput): Scenario {
     to: number,
     posts: Array<Post>
   ) =>
-    new Campaign({
+    instance(Campaign, {
       id: CampaignId.make(`${subdistrictId}.campaign-${kind}`, true),
       kind,
       name,
       scopeId: subdistrictId,
-      period: new LocalDate.Period({ from: LocalDate.fromEpochDay(from), to: LocalDate.fromEpochDay(to) }, true),
+      period: instance(LocalDate.Period, { from: LocalDate.fromEpochDay(from), to: LocalDate.fromEpochDay(to) }),
       posts
-    }, true)
+    })
   const reach = () => Math.round(householdCount * (0.3 + rng.next() * 0.6))
   const noticePosts: Array<Post> = []
   for (let e = fromE; e <= todayE; e += rng.int(2, 4)) {
     noticePosts.push(
-      new Post({
+      instance(Post, {
         channel: rng.weighted([["work-group", 5], ["wechat-moments", 4], ["village-broadcast", 1]] as const),
         at: postAt(e),
         reach: reach()
-      }, true)
+      })
     )
   }
   const campaigns = [
     campaign("decoction", "中药预防汤剂发放", decoctionFrom, todayE, [
-      new Post({ channel: "work-group", at: postAt(decoctionFrom), reach: reach() }, true)
+      instance(Post, { channel: "work-group", at: postAt(decoctionFrom), reach: reach() })
     ]),
     campaign("leaflet", "疫情防控入户宣传单", leafletFrom, leafletTo, []),
     campaign("online-notice", "来（返）焦人员报备及疫苗接种宣传", fromE, todayE, noticePosts)
@@ -637,7 +638,7 @@ function subdistrictPart(r: Resolved, input: PartInput): Scenario {
     if (awayAdults.length > 0 && rng.chance(0.45)) {
       returnee = awayAdults.splice(rng.int(0, awayAdults.length - 1), 1)[0]
       householdId = returnee.householdId
-      who = new KnownResident({ residentId: returnee.id }, true)
+      who = instance(KnownResident, { residentId: returnee.id })
     } else {
       householdId = rng.pick(stable).household.id
       const sex: Sex = rng.chance(0.5) ? "male" : "female"
@@ -645,11 +646,11 @@ function subdistrictPart(r: Resolved, input: PartInput): Scenario {
       const withId = rng.chance(0.6)
       const issued = withId ? nationalId(rng.pick(Names.outsideRegions), birthE, sex) : undefined
       const withPhone = rng.chance(0.7)
-      who = new Newcomer({
+      who = instance(Newcomer, {
         name: surname() + givenName(issued?.birthE ?? birthE, sex),
         ...(issued === undefined ? {} : { nationalId: issued.id }),
         ...(withPhone ? { phone: phone() } : {})
-      }, true)
+      })
     }
     const expected = fromE + rng.int(0, days + 6)
     const cancelled = rng.chance(0.04)
@@ -673,7 +674,7 @@ function subdistrictPart(r: Resolved, input: PartInput): Scenario {
       : "arrived"
     if (returnee !== undefined && (status === "arrived" || status === "cleared")) returned.add(returnee)
     arrivals.push(
-      new ArrivalReport({
+      instance(ArrivalReport, {
         id: ArrivalId.make(`${subdistrictId}.arrival-${pad(i + 1, 4)}`, true),
         householdId,
         person: who,
@@ -684,7 +685,7 @@ function subdistrictPart(r: Resolved, input: PartInput): Scenario {
         reportedAt: reported,
         ...(rng.chance(0.85) ? { monitoringDays: monitoring } : {}),
         status
-      }, true)
+      })
     )
   }
 
@@ -728,7 +729,7 @@ function subdistrictPart(r: Resolved, input: PartInput): Scenario {
     const [summary, resolution] = rng.pick(texts.cases)
     const liaisonId = liaisonOf.get(draft.household.gridId)!
     matters.push(
-      new Matter({
+      instance(Matter, {
         id: MatterId.make(`${subdistrictId}.matter-${pad(i + 1, 4)}`, true),
         householdId: draft.household.id,
         ...(residents.length > 0 && rng.chance(0.85) ? { residentId: rng.pick(residents).id } : {}),
@@ -739,15 +740,15 @@ function subdistrictPart(r: Resolved, input: PartInput): Scenario {
         dueBy: LocalDate.fromEpochDay(opened + texts.dueDays),
         status,
         ...(resolvedE === undefined ? {} : {
-          resolution: new Resolution({
+          resolution: instance(Resolution, {
             at: instant(
               resolvedE,
               resolvedE === opened ? Math.min(23 * 60, openedMinute + rng.int(30, 180)) : rng.int(8 * 60, 19 * 60)
             ),
             note: resolution
-          }, true)
+          })
         })
-      }, true)
+      })
     )
   }
 
@@ -758,7 +759,7 @@ function subdistrictPart(r: Resolved, input: PartInput): Scenario {
     households.push(d.household)
     for (const p of d.people) {
       residents.push(
-        new Resident({
+        instance(Resident, {
           id: p.id,
           householdId: p.householdId,
           name: p.name,
@@ -772,7 +773,7 @@ function subdistrictPart(r: Resolved, input: PartInput): Scenario {
           eligibility: p.eligibility,
           activeFrom: p.activeFrom,
           ...(p.activeUntil === undefined ? {} : { activeUntil: p.activeUntil })
-        }, true)
+        })
       )
     }
   }

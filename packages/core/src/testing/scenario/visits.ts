@@ -29,7 +29,7 @@ import { isEligibleOn, type Resident } from "../../Resident.js"
 import * as TimeZone from "../../TimeZone.js"
 import { Visit } from "../../Visit.js"
 import type { Scenario } from "../Scenario.js"
-import { instance } from "./instance.js"
+import { constructorOf } from "./instance.js"
 import * as Names from "./names.js"
 import { hash, hashString, Rng, unit } from "./random.js"
 import { monitoringDefault, primaryDoses } from "./roster.js"
@@ -80,6 +80,9 @@ interface ResidentInfo {
   readonly required: number
   readonly frailty: number
   readonly refuses: boolean
+  /** The observations of this resident made so far, shared by every visit that records the same one. */
+  readonly wellbeing: Array<ElderlyWellbeing | undefined>
+  readonly checks: Array<VaccinationCheck | undefined>
 }
 
 interface ArrivalInfo {
@@ -105,11 +108,15 @@ interface Span {
   readonly id: CampaignId
   readonly from: number
   readonly to: number
+  /** The decoctions handed out, by servings, shared by every visit that records the same one. */
+  readonly servings: Array<Decoction | undefined>
 }
 
 interface HouseholdInfo {
   readonly household: Household
   readonly key: number
+  /** `<household id>.`, the start of its visits' ids. */
+  readonly idPrefix: string
   readonly from: number
   readonly until: number
   readonly refuser: boolean
@@ -120,6 +127,8 @@ interface HouseholdInfo {
   readonly decoctions: ReadonlyArray<Span>
   readonly leaflets: ReadonlyArray<Span>
   readonly leafletsDone: Set<CampaignId>
+  /** The last few observation lists of its visits, to share a list with a later visit recording the same. */
+  readonly lists: Array<ReadonlyArray<Observation>>
 }
 
 interface GridInfo {
@@ -146,13 +155,16 @@ const index = (scenario: Scenario, seedKey: number, zone: TimeZone.TimeZone): Ar
     if (liaisonId === undefined) continue
     grids.set(gridId, { key: hashString(gridId), liaisonId, households: [], forced: new Set() })
   }
+  const spanOf = new Map<CampaignId, Span>()
   const spans = (kind: "decoction" | "leaflet", gridId: PlaceId): Array<Span> => {
     const ancestry = tree.ancestry(gridId)
-    return facts.campaigns.filter((c) => c.kind === kind && ancestry.includes(c.scopeId)).map((c) => ({
-      id: c.id,
-      from: epoch(c.period.from),
-      to: epoch(c.period.to)
-    }))
+    return facts.campaigns.filter((c) => c.kind === kind && ancestry.includes(c.scopeId)).map((c) => {
+      let span = spanOf.get(c.id)
+      if (span === undefined) {
+        spanOf.set(c.id, span = { id: c.id, from: epoch(c.period.from), to: epoch(c.period.to), servings: [] })
+      }
+      return span
+    })
   }
   const spansByGrid = new Map<PlaceId, { decoctions: Array<Span>; leaflets: Array<Span> }>()
   const households = new Map<string, HouseholdInfo>()
@@ -167,6 +179,7 @@ const index = (scenario: Scenario, seedKey: number, zone: TimeZone.TimeZone): Ar
     const info: HouseholdInfo = {
       household: h,
       key,
+      idPrefix: `${h.id}.`,
       from: epoch(h.activeFrom),
       until: h.activeUntil === undefined ? Infinity : epoch(h.activeUntil),
       refuser: unit(seedKey, key, 0, REFUSER) < 0.02,
@@ -176,7 +189,8 @@ const index = (scenario: Scenario, seedKey: number, zone: TimeZone.TimeZone): Ar
       forced: new Set(),
       decoctions: s.decoctions,
       leaflets: s.leaflets,
-      leafletsDone: new Set()
+      leafletsDone: new Set(),
+      lists: []
     }
     households.set(h.id, info)
     grid.households.push(info)
@@ -221,7 +235,9 @@ const index = (scenario: Scenario, seedKey: number, zone: TimeZone.TimeZone): Ar
       doseDays: doses.map((d) => epoch(d.date)),
       required: doses.length === 0 ? 0 : primaryDoses[doses[0].product] ?? 2,
       frailty: unit(seedKey, key, 0, FRAILTY),
-      refuses: unit(seedKey, key, 0, REFUSES_VACCINE) < 0.4
+      refuses: unit(seedKey, key, 0, REFUSES_VACCINE) < 0.4,
+      wellbeing: [],
+      checks: []
     })
   }
   for (const m of facts.matters) {
@@ -255,135 +271,251 @@ const statusOn = (r: ResidentInfo, e: number): "unvaccinated" | "partial" | "com
   return n === 0 ? "unvaccinated" : n < r.required ? "partial" : n === r.required ? "complete" : "boosted"
 }
 
+// Constructors of the facts a history is made of, hundreds of thousands of them for S. The
+// fields are assigned in the order the Schema classes' constructors give them.
+const newVisit = constructorOf(
+  Visit,
+  function(
+    id: VisitId,
+    householdId: Household["id"],
+    liaisonId: LiaisonId,
+    at: DateTime.Utc,
+    outcome: Visit["outcome"],
+    observations: ReadonlyArray<Observation>
+  ) {
+    this.id = id
+    this.householdId = householdId
+    this.liaisonId = liaisonId
+    this.at = at
+    this.outcome = outcome
+    this.observations = observations
+    this._tag = "Visit"
+  }
+)
+const newVaccinationCheck = constructorOf(
+  VaccinationCheck,
+  function(residentId: ResidentId, status: VaccinationCheck["status"], persuaded: boolean, refusalReason?: string) {
+    this.residentId = residentId
+    this.status = status
+    this.persuaded = persuaded
+    if (refusalReason !== undefined) this.refusalReason = refusalReason
+    this._tag = "vaccination-check"
+  }
+)
+const newDecoction = constructorOf(Decoction, function(campaignId: CampaignId, servings: number) {
+  this.campaignId = campaignId
+  this.servings = servings
+  this._tag = "decoction"
+})
+const newElderlyWellbeing = constructorOf(
+  ElderlyWellbeing,
+  function(residentId: ResidentId, wellbeing: ElderlyWellbeing["wellbeing"], needs: ElderlyWellbeing["needs"]) {
+    this.residentId = residentId
+    this.wellbeing = wellbeing
+    this.needs = needs
+    this._tag = "elderly-wellbeing"
+  }
+)
+const newPublicity = constructorOf(Publicity, function(campaignId: CampaignId, medium: Publicity["medium"]) {
+  this.campaignId = campaignId
+  this.medium = medium
+  this._tag = "publicity"
+})
+const newMatterFollowUp = constructorOf(MatterFollowUp, function(matterId: Matter["id"], note: string) {
+  this.matterId = matterId
+  this.note = note
+  this._tag = "matter"
+})
+const newArrivalSeen = constructorOf(ArrivalSeen, function(arrivalId: ArrivalReport["id"]) {
+  this.arrivalId = arrivalId
+  this._tag = "arrival-seen"
+})
+const newHealthCheck = constructorOf(
+  HealthCheck,
+  function(
+    residentId: ResidentId | undefined,
+    arrivalId: ArrivalReport["id"],
+    temperatureC: number,
+    symptoms: boolean,
+    note: string | undefined
+  ) {
+    if (residentId !== undefined) this.residentId = residentId
+    this.arrivalId = arrivalId
+    this.temperatureC = temperatureC
+    this.symptoms = symptoms
+    if (note !== undefined) this.note = note
+    this._tag = "health-check"
+  }
+)
+
+// Observation lists a household keeps to share with its later visits.
+const RECENT_LISTS = 4
+
+// Arrays nobody writes to are shared between the facts (frozen, so nobody can).
+const NO_OBSERVATIONS: ReadonlyArray<Observation> = Object.freeze([])
+const NO_NEEDS: ElderlyWellbeing["needs"] = Object.freeze([])
+const MEDICAL_CARE: ElderlyWellbeing["needs"] = Object.freeze(["medical-care" as const])
+const NEED: ReadonlyArray<ElderlyWellbeing["needs"]> = Names.needs.map((n) => Object.freeze([n]))
+
 /**
- * The visits of a scenario, one batch per day of history.
- *
- * @internal
+ * A scenario's visit history, one day at a time: `next(out)` appends the next day's visits
+ * (every grid's, grid by grid, in time order) to `out` and returns `false` once the history
+ * is over. Days come in order because a few things happen once (a leaflet handed over, an
+ * arrival first seen).
  */
-export function* visitBatches(scenario: Scenario, seedKey: number): Generator<Array<Visit>> {
+interface Walk {
+  readonly next: (out: Array<Visit>) => boolean
+}
+
+const walk = (scenario: Scenario, seedKey: number): Walk => {
   const zone = TimeZone.make(scenario.zone)
   const grids = index(scenario, seedKey, zone)
-  const fromE = epoch(scenario.history.from)
   const toE = epoch(scenario.history.to)
   const times: Array<DateTime.Utc | undefined> = new Array(24 * 60)
+  // Per day.
+  let e = epoch(scenario.history.from)
+  let date: LocalDate.LocalDate
+  let dayStart = 0
+  let firstKnock = ""
+  let secondKnock = ""
+  // Per visit: the residents at home, and the observations before they are copied out.
+  const present: Array<ResidentInfo> = []
+  const scratch: Array<Observation> = []
 
-  for (let e = fromE; e <= toE; e++) {
-    const date = LocalDate.fromEpochDay(e)
-    const stamp = date.slice(0, 4) + date.slice(5, 7) + date.slice(8, 10)
-    const dayStart = zone.startOf(date)
-    times.fill(undefined)
-    const at = (minute: number): DateTime.Utc => {
-      const m = Math.min(minute, LATEST_MINUTE)
-      return times[m] ??= DateTime.unsafeMake(dayStart + m * MINUTE)
-    }
-    const batch: Array<Visit> = []
-    const present: Array<ResidentInfo> = []
+  const at = (minute: number): DateTime.Utc => {
+    const m = Math.min(minute, LATEST_MINUTE)
+    return times[m] ??= DateTime.unsafeMake(dayStart + m * MINUTE)
+  }
 
-    const visit = (
-      grid: GridInfo,
-      h: HouseholdInfo,
-      k: number,
-      minute: number,
-      outcome: Visit["outcome"],
-      observations: ReadonlyArray<Observation>
-    ) =>
-      batch.push(
-        instance(Visit, {
-          id: VisitId.make(`${h.household.id}.${stamp}.${k}`, true),
-          householdId: h.household.id,
-          liaisonId: grid.liaisonId,
-          at: at(minute),
-          outcome,
-          observations
-        })
-      )
-
-    const observe = (h: HouseholdInfo): Array<Observation> => {
-      const out: Array<Observation> = []
-      for (const a of h.arrivals) {
-        if (e < a.aware) continue
-        const first = !a.seen
-        if (first) {
-          out.push(instance(ArrivalSeen, { arrivalId: a.report.id }))
-          a.seen = true
-        }
-        if (first || (e <= a.end && unit(seedKey, a.key, e, FORGET_HEALTH) >= 0.03)) {
-          const t = unit(seedKey, a.key, e, TEMPERATURE)
-          const symptoms = t > 0.995
-          out.push(
-            instance(HealthCheck, {
-              ...(a.residentId === undefined ? {} : { residentId: a.residentId }),
-              arrivalId: a.report.id,
-              temperatureC: symptoms ? 37.6 : 36 + Math.floor(t * 12) / 10,
-              symptoms,
-              ...(symptoms ? { note: "轻微咳嗽，已建议到卫生院就诊" } : {})
-            })
+  const observe = (h: HouseholdInfo): ReadonlyArray<Observation> => {
+    const out = scratch
+    out.length = 0
+    for (const a of h.arrivals) {
+      if (e < a.aware) continue
+      const first = !a.seen
+      if (first) {
+        out.push(new newArrivalSeen(a.report.id))
+        a.seen = true
+      }
+      if (first || (e <= a.end && unit(seedKey, a.key, e, FORGET_HEALTH) >= 0.03)) {
+        const t = unit(seedKey, a.key, e, TEMPERATURE)
+        const symptoms = t > 0.995
+        out.push(
+          new newHealthCheck(
+            a.residentId,
+            a.report.id,
+            symptoms ? 37.6 : 36 + Math.floor(t * 12) / 10,
+            symptoms,
+            symptoms ? "轻微咳嗽，已建议到卫生院就诊" : undefined
           )
-        }
-      }
-      for (const r of present) {
-        if (!r.resident.livesAlone || e < r.elderFrom || unit(seedKey, r.key, e, FORGET_ELDERLY) < 0.04) continue
-        const u = unit(seedKey, r.key, e, WELLBEING)
-        const p = 0.02 + r.frailty * 0.2
-        out.push(
-          u < p * 0.25
-            ? instance(ElderlyWellbeing, { residentId: r.resident.id, wellbeing: "unwell", needs: ["medical-care"] })
-            : u < p
-            ? instance(ElderlyWellbeing, {
-              residentId: r.resident.id,
-              wellbeing: "needs-help",
-              needs: [Names.needs[(r.key + e) % Names.needs.length]]
-            })
-            : instance(ElderlyWellbeing, { residentId: r.resident.id, wellbeing: "well", needs: [] })
         )
       }
-      for (const r of present) {
-        if (e < r.adultFrom || (e + r.key) % 3 !== 0) continue
-        const status = statusOn(r, e)
-        if (status === "complete" || status === "boosted" || !isEligibleOn(r.resident, date)) continue
-        if (unit(seedKey, r.key, e, FORGET_VACCINATION) < 0.1) continue
-        let next = Infinity
-        for (const d of r.doseDays) {
-          if (d > e) {
-            next = d
-            break
-          }
-        }
-        const soon = next - e <= 14
-        const refusing = status === "unvaccinated" && !soon && r.refuses
-        out.push(
-          instance(VaccinationCheck, {
-            residentId: r.resident.id,
-            status,
-            persuaded: soon || status === "partial" || unit(seedKey, r.key, e, PERSUADE) < 0.9,
-            ...(refusing ? { refusalReason: Names.refusalReasons[r.key % Names.refusalReasons.length] } : {})
-          })
-        )
-      }
-      for (const c of h.decoctions) {
-        if (e < c.from || e > c.to || unit(seedKey, h.key, e, FORGET_DECOCTION) < 0.03) continue
-        out.push(instance(Decoction, { campaignId: c.id, servings: Math.min(50, Math.max(1, present.length)) }))
-      }
-      for (const c of h.leaflets) {
-        if (e < c.from || e > c.to || h.leafletsDone.has(c.id) || unit(seedKey, h.key, e, FORGET_LEAFLET) < 0.12) {
-          continue
-        }
-        h.leafletsDone.add(c.id)
-        const medium = unit(seedKey, h.key, e, MEDIUM) < 0.85 ? "leaflet" : "explanation"
-        out.push(instance(Publicity, { campaignId: c.id, medium }))
-      }
-      for (const m of h.matters) {
-        let note: string | undefined
-        if (m.resolved === e) note = `办结：${m.matter.resolution!.note}`
-        else if (m.raised && e === m.opened) note = `入户登记：${m.matter.summary}`
-        else if (
-          m.followed && e >= m.firstFollowUp && (m.resolved === undefined || e < m.resolved) &&
-          (e - m.firstFollowUp) % 3 === 0 && unit(seedKey, m.key, e, FORGET_MATTER) >= 0.08
-        ) note = Names.followUpNotes[(m.key + e) % Names.followUpNotes.length]
-        if (note !== undefined) out.push(instance(MatterFollowUp, { matterId: m.matter.id, note }))
-      }
-      return out
     }
+    for (const r of present) {
+      if (!r.resident.livesAlone || e < r.elderFrom || unit(seedKey, r.key, e, FORGET_ELDERLY) < 0.04) continue
+      const u = unit(seedKey, r.key, e, WELLBEING)
+      const p = 0.02 + r.frailty * 0.2
+      const need = (r.key + e) % NEED.length
+      const slot = u < p * 0.25 ? 1 : u < p ? 2 + need : 0
+      out.push(
+        r.wellbeing[slot] ??= slot === 1
+          ? new newElderlyWellbeing(r.resident.id, "unwell", MEDICAL_CARE)
+          : slot === 0
+          ? new newElderlyWellbeing(r.resident.id, "well", NO_NEEDS)
+          : new newElderlyWellbeing(r.resident.id, "needs-help", NEED[need])
+      )
+    }
+    for (const r of present) {
+      if (e < r.adultFrom || (e + r.key) % 3 !== 0) continue
+      const status = statusOn(r, e)
+      if (status === "complete" || status === "boosted" || !isEligibleOn(r.resident, date)) continue
+      if (unit(seedKey, r.key, e, FORGET_VACCINATION) < 0.1) continue
+      let next = Infinity
+      for (const d of r.doseDays) {
+        if (d > e) {
+          next = d
+          break
+        }
+      }
+      const soon = next - e <= 14
+      const refusing = status === "unvaccinated" && !soon && r.refuses
+      const persuaded = soon || status === "partial" || unit(seedKey, r.key, e, PERSUADE) < 0.9
+      out.push(
+        r.checks[(status === "partial" ? 4 : 0) + (persuaded ? 2 : 0) + (refusing ? 1 : 0)] ??= new newVaccinationCheck(
+          r.resident.id,
+          status,
+          persuaded,
+          refusing ? Names.refusalReasons[r.key % Names.refusalReasons.length] : undefined
+        )
+      )
+    }
+    for (const c of h.decoctions) {
+      if (e < c.from || e > c.to || unit(seedKey, h.key, e, FORGET_DECOCTION) < 0.03) continue
+      const servings = Math.min(50, Math.max(1, present.length))
+      out.push(c.servings[servings] ??= new newDecoction(c.id, servings))
+    }
+    for (const c of h.leaflets) {
+      if (e < c.from || e > c.to || h.leafletsDone.has(c.id) || unit(seedKey, h.key, e, FORGET_LEAFLET) < 0.12) {
+        continue
+      }
+      h.leafletsDone.add(c.id)
+      out.push(new newPublicity(c.id, unit(seedKey, h.key, e, MEDIUM) < 0.85 ? "leaflet" : "explanation"))
+    }
+    for (const m of h.matters) {
+      let note: string | undefined
+      if (m.resolved === e) note = `办结：${m.matter.resolution!.note}`
+      else if (m.raised && e === m.opened) note = `入户登记：${m.matter.summary}`
+      else if (
+        m.followed && e >= m.firstFollowUp && (m.resolved === undefined || e < m.resolved) &&
+        (e - m.firstFollowUp) % 3 === 0 && unit(seedKey, m.key, e, FORGET_MATTER) >= 0.08
+      ) note = Names.followUpNotes[(m.key + e) % Names.followUpNotes.length]
+      if (note !== undefined) out.push(new newMatterFollowUp(m.matter.id, note))
+    }
+    if (out.length === 0) return NO_OBSERVATIONS
+    // The same list as a recent visit's (rounds repeat every few days): share it.
+    const lists = h.lists
+    for (let i = 0; i < lists.length; i++) {
+      const list = lists[i]
+      if (list.length !== out.length) continue
+      let same = true
+      for (let j = 0; j < out.length && same; j++) same = list[j] === out[j]
+      if (same) return list
+    }
+    // A copy of exactly the right length: `out` has room for many more.
+    const list = out.slice()
+    if (lists.length === RECENT_LISTS) lists.shift()
+    lists.push(list)
+    return list
+  }
+
+  const knock = (
+    out: Array<Visit>,
+    grid: GridInfo,
+    h: HouseholdInfo,
+    second: boolean,
+    minute: number,
+    outcome: Visit["outcome"],
+    observations: ReadonlyArray<Observation>
+  ) =>
+    out.push(
+      new newVisit(
+        VisitId.make(h.idPrefix + (second ? secondKnock : firstKnock), true),
+        h.household.id,
+        grid.liaisonId,
+        at(minute),
+        outcome,
+        observations
+      )
+    )
+
+  const next = (out: Array<Visit>): boolean => {
+    if (e > toE) return false
+    date = LocalDate.fromEpochDay(e)
+    const stamp = date.slice(0, 4) + date.slice(5, 7) + date.slice(8, 10)
+    firstKnock = `${stamp}.1`
+    secondKnock = `${stamp}.2`
+    dayStart = zone.startOf(date)
+    times.fill(undefined)
 
     for (const grid of grids) {
       const rng = new Rng(hash(seedKey, grid.key, e, WALK))
@@ -418,10 +550,10 @@ export function* visitBatches(scenario: Scenario, seedKey: number): Generator<Ar
         }
         if (outcome === "contacted") {
           const observations = observe(h)
-          visit(grid, h, 1, minute, outcome, observations)
+          knock(out, grid, h, false, minute, outcome, observations)
           minute += rng.int(3, 9) + observations.length
         } else {
-          visit(grid, h, 1, minute, outcome, [])
+          knock(out, grid, h, false, minute, outcome, NO_OBSERVATIONS)
           minute += rng.int(1, 2)
           if (outcome === "nobody-home" && present.length > 0 && unit(seedKey, h.key, e, REVISIT) < EVENING_REVISIT) {
             evening.push(h)
@@ -437,11 +569,40 @@ export function* visitBatches(scenario: Scenario, seedKey: number): Generator<Ar
         }
         if (unit(seedKey, h.key, e, REVISIT_OUTCOME) < 0.75) {
           const observations = observe(h)
-          visit(grid, h, 2, late, "contacted", observations)
+          knock(out, grid, h, true, late, "contacted", observations)
           late += rng.int(3, 9) + observations.length
-        } else visit(grid, h, 2, late, "nobody-home", [])
+        } else knock(out, grid, h, true, late, "nobody-home", NO_OBSERVATIONS)
       }
     }
+    e++
+    return true
+  }
+  return { next }
+}
+
+/**
+ * The visits of a scenario, one batch per day of history.
+ *
+ * @internal
+ */
+export function* visitBatches(scenario: Scenario, seedKey: number): Generator<Array<Visit>> {
+  const days = walk(scenario, seedKey)
+  for (;;) {
+    const batch: Array<Visit> = []
+    if (!days.next(batch)) return
     yield batch
   }
+}
+
+/**
+ * All the visits of a scenario in one array, in the order of {@link visitBatches}.
+ *
+ * @internal
+ */
+export const allVisits = (scenario: Scenario, seedKey: number): Array<Visit> => {
+  const days = walk(scenario, seedKey)
+  const out: Array<Visit> = []
+  let more = true
+  while (more) more = days.next(out)
+  return out
 }

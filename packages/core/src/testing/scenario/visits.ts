@@ -81,8 +81,8 @@ interface ResidentInfo {
   readonly frailty: number
   readonly refuses: boolean
   /** The observations of this resident made so far, shared by every visit that records the same one. */
-  readonly wellbeing: Array<ElderlyWellbeing | undefined>
-  readonly checks: Array<VaccinationCheck | undefined>
+  wellbeing: Array<ElderlyWellbeing | undefined> | undefined
+  checks: Array<VaccinationCheck | undefined> | undefined
 }
 
 interface ArrivalInfo {
@@ -236,8 +236,8 @@ const index = (scenario: Scenario, seedKey: number, zone: TimeZone.TimeZone): Ar
       required: doses.length === 0 ? 0 : primaryDoses[doses[0].product] ?? 2,
       frailty: unit(seedKey, key, 0, FRAILTY),
       refuses: unit(seedKey, key, 0, REFUSES_VACCINE) < 0.4,
-      wellbeing: [],
-      checks: []
+      wellbeing: undefined,
+      checks: undefined
     })
   }
   for (const m of facts.matters) {
@@ -418,7 +418,7 @@ const walk = (scenario: Scenario, seedKey: number): Walk => {
       const need = (r.key + e) % NEED.length
       const slot = u < p * 0.25 ? 1 : u < p ? 2 + need : 0
       out.push(
-        r.wellbeing[slot] ??= slot === 1
+        (r.wellbeing ??= [])[slot] ??= slot === 1
           ? new newElderlyWellbeing(r.resident.id, "unwell", MEDICAL_CARE)
           : slot === 0
           ? new newElderlyWellbeing(r.resident.id, "well", NO_NEEDS)
@@ -441,12 +441,13 @@ const walk = (scenario: Scenario, seedKey: number): Walk => {
       const refusing = status === "unvaccinated" && !soon && r.refuses
       const persuaded = soon || status === "partial" || unit(seedKey, r.key, e, PERSUADE) < 0.9
       out.push(
-        r.checks[(status === "partial" ? 4 : 0) + (persuaded ? 2 : 0) + (refusing ? 1 : 0)] ??= new newVaccinationCheck(
-          r.resident.id,
-          status,
-          persuaded,
-          refusing ? Names.refusalReasons[r.key % Names.refusalReasons.length] : undefined
-        )
+        (r.checks ??= [])[(status === "partial" ? 4 : 0) + (persuaded ? 2 : 0) + (refusing ? 1 : 0)] ??=
+          new newVaccinationCheck(
+            r.resident.id,
+            status,
+            persuaded,
+            refusing ? Names.refusalReasons[r.key % Names.refusalReasons.length] : undefined
+          )
       )
     }
     for (const c of h.decoctions) {

@@ -167,6 +167,98 @@ export const m0002_coverage_columns: Effect.Effect<void, SqlError, SqlClient.Sql
   for (const statement of statements) yield* sql.unsafe(statement).raw
 })
 
+const residentColumns: ReadonlyArray<readonly [column: string, expression: (data: string) => string]> = [
+  ["active_from", (d) => `json_extract(${d}, '$.activeFrom')`],
+  ["active_until", (d) => `json_extract(${d}, '$.activeUntil')`],
+  ["presence", (d) => `json_extract(${d}, '$.presence')`],
+  ["eligibility", (d) => `json_extract(${d}, '$.eligibility._tag')`],
+  ["contraindicated_until", (d) => `json_extract(${d}, '$.eligibility.until')`],
+  ["doses", (d) => `json_array_length(${d}, '$.doses')`],
+  // The earliest dose (ties: the first listed) and the latest: when the latest is on or before
+  // the judged date, every dose counts and the first is this one.
+  [
+    "first_dose_date",
+    (d) =>
+      `(SELECT json_extract(x.value, '$.date') FROM json_each(${d}, '$.doses') x
+        ORDER BY json_extract(x.value, '$.date'), x.key LIMIT 1)`
+  ],
+  [
+    "first_dose_product",
+    (d) =>
+      `(SELECT json_extract(x.value, '$.product') FROM json_each(${d}, '$.doses') x
+        ORDER BY json_extract(x.value, '$.date'), x.key LIMIT 1)`
+  ],
+  ["last_dose_date", (d) => `(SELECT max(json_extract(x.value, '$.date')) FROM json_each(${d}, '$.doses') x)`]
+]
+
+const observationRows = (visit: string) =>
+  `SELECT ${visit}.household_id, json_extract(o.value, '$._tag'), ${visit}.local_date, ${visit}.seq, o.key,
+    ${visit}.recorded_at, json_extract(o.value, '$.residentId'), json_extract(o.value, '$.arrivalId'),
+    json_extract(o.value, '$.campaignId'), json_extract(o.value, '$.matterId')
+  FROM json_each(${visit}.data, '$.observations') o`
+
+/**
+ * Version 3: what the coverage pushdown (`SqliteCoverage.report`) reads without decoding
+ * facts, kept by triggers from the stored JSON so every write path fills it:
+ *
+ * - `residents` gains validity dates, presence, eligibility (and the date a temporary
+ *   contraindication ends), the number of doses and the first and last dose;
+ * - `visit_observations` holds one row per observation of a visit (kind, the resident,
+ *   arrival, campaign or matter it names), clustered by household, kind and local date, and
+ *   follows the visit when a change of zone re-dates it;
+ * - covering indexes for households by place and residents by household as of an instant,
+ *   and the visits-by-household index extended with the liaison.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const m0003_coverage_pushdown: Effect.Effect<void, SqlError, SqlClient.SqlClient> = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const statements = [
+    ...residentColumns.map(([column]) =>
+      `ALTER TABLE residents ADD COLUMN ${column} ${column === "doses" ? "INTEGER" : "TEXT"}`
+    ),
+    `UPDATE residents SET ${
+      residentColumns.map(([column, expression]) => `${column} = ${expression("data")}`).join(", ")
+    }`,
+    `CREATE TRIGGER residents_coverage AFTER INSERT ON residents BEGIN
+      UPDATE residents SET ${
+      residentColumns.map(([column, expression]) => `${column} = ${expression("NEW.data")}`).join(", ")
+    }
+      WHERE seq = NEW.seq;
+    END`,
+    `CREATE INDEX residents_coverage ON residents (household_id, recorded_at, superseded_at, active_from,
+      active_until, birth_date, presence, eligibility, contraindicated_until, doses, first_dose_date, first_dose_product,
+      last_dose_date, id)`,
+    `CREATE INDEX households_coverage ON households (place_id, recorded_at, superseded_at, active_from,
+      active_until, id)`,
+    `CREATE TABLE visit_observations (
+      household_id TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      local_date TEXT NOT NULL,
+      visit_seq INTEGER NOT NULL,
+      idx INTEGER NOT NULL,
+      recorded_at INTEGER NOT NULL,
+      resident_id TEXT,
+      arrival_id TEXT,
+      campaign_id TEXT,
+      matter_id TEXT,
+      PRIMARY KEY (household_id, kind, local_date, visit_seq, idx)
+    ) WITHOUT ROWID`,
+    `INSERT INTO visit_observations ${observationRows("v").replace("FROM json_each", "FROM visits v, json_each")}`,
+    `CREATE TRIGGER visits_observations AFTER INSERT ON visits BEGIN
+      INSERT INTO visit_observations ${observationRows("NEW")};
+    END`,
+    `CREATE TRIGGER visits_observations_redate AFTER UPDATE OF local_date ON visits BEGIN
+      UPDATE visit_observations SET local_date = NEW.local_date
+      WHERE household_id = NEW.household_id AND visit_seq = NEW.seq;
+    END`,
+    `DROP INDEX visits_household`,
+    `CREATE INDEX visits_household ON visits (household_id, local_date, outcome, recorded_at, liaison_id)`
+  ]
+  for (const statement of statements) yield* sql.unsafe(statement).raw
+})
+
 /**
  * Version 4: kept task state (`SqliteTaskState`).
  *
@@ -238,6 +330,7 @@ export const m0004_task_state: Effect.Effect<void, SqlError, SqlClient.SqlClient
 export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.SqlClient>> = {
   "0001_schema": m0001_schema,
   "0002_coverage_columns": m0002_coverage_columns,
+  "0003_coverage_pushdown": m0003_coverage_pushdown,
   "0004_task_state": m0004_task_state
 }
 

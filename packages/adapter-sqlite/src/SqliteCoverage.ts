@@ -1,29 +1,53 @@
 /**
- * Coverage figures computed inside SQLite, for scopes too large to load: the same
- * definitions as the core's coverage engine, executed as SQL aggregates over indexed
- * columns, rolled up the place tree through the closure table. Each function gives exactly
- * what `Coverage.compute` gives on the facts `Store.load` returns for the same scope, period
- * and as-of date (counts, score and daily series of every place); a test proves it on
- * generated scenarios. Member lists (who is missing) stay with the in-memory engine: load
- * the place you drill into.
+ * Coverage reports computed next to the data, for scopes too large to load: the core's
+ * `CoverageStore` port on SQLite. The definitions stay the core's (`BuiltInMetrics`); this
+ * module executes them differently, and a test proves, on generated scenarios, that a report
+ * equals what `Coverage.compute` gives on the facts `Store.load` returns for the same actor,
+ * scope and as-of date — every count, score, statistic, stratum and daily series of every
+ * place.
  *
- * Pushed down so far: `household-screening` (`BuiltInMetrics.householdScreening`).
+ * How each built-in metric runs:
+ *
+ * - SQL aggregates over indexed columns, counted per grid and rolled up the place tree:
+ *   household screening (and its daily series), the four vaccination metrics, decoction
+ *   served, households and visits per liaison;
+ * - the coverage engine on the few facts that can count (arrival reports near the period,
+ *   matters open or moving in it, the visits with a health check): arrivals reported in
+ *   advance, arrival monitoring, and the four matter metrics;
+ * - the rules engine a chunk of households at a time, streaming from SQLite with bounded
+ *   memory (SQL cannot run rules): rule compliance, elderly check-ins, tasks per liaison.
+ *
+ * Any other metric runs in memory on the whole scope. Figures come without member lists;
+ * ask for `members` on a small scope to get the in-memory report with its lists.
  *
  * @since 0.1.0
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import type { Access, Coverage, Ids, Place } from "@minqing/core"
-import { Deployment, LocalDate, Problem } from "@minqing/core"
+import type { Access, Fact, Ids, Metric, Task } from "@minqing/core"
+import {
+  BuiltInMetrics,
+  BuiltInRules,
+  Coverage,
+  CoverageStore,
+  Deployment,
+  Engine,
+  LocalDate,
+  Place,
+  Problem
+} from "@minqing/core"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Facts from "./internal/coverage/facts.js"
+import { add, bump, layout, MetricTally, withoutMembers } from "./internal/coverage/figures.js"
+import * as Queries from "./internal/coverage/queries.js"
 import * as internal from "./internal/database.js"
-import { decodeData } from "./internal/tables.js"
 
 /**
- * What to compute: the figures of `scope` and of each place under it (down to `depth`
- * levels below it), for an inclusive period of local dates, as of a date (default: the
- * period's last day).
+ * What `householdScreening` computes: the figures of `scope` and of each place under it
+ * (down to `depth` levels below it), for an inclusive period of local dates, as of a date
+ * (default: the period's last day).
  *
  * @since 0.1.0
  * @category models
@@ -36,7 +60,8 @@ export interface Options {
 }
 
 /**
- * A place's figure: what `Coverage.Figure` holds without the member lists.
+ * A place's figure as `householdScreening` returns it: what `Coverage.Figure` holds without
+ * the member lists and statistics.
  *
  * @since 0.1.0
  * @category models
@@ -49,18 +74,41 @@ export interface Figure {
 }
 
 /**
+ * What to report (see `CoverageStore.ReportOptions`), and how.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ReportOptions extends CoverageStore.ReportOptions {
+  /**
+   * With `members`, the most households a scope may hold for the report to list members
+   * (computed in memory on the scope's facts). Default 1,000; larger scopes get figures only.
+   */
+  readonly memberLimit?: number | undefined
+  /** Households per chunk when the rules engine runs (default 2,000): bounds the memory. */
+  readonly chunkSize?: number | undefined
+}
+
+/**
  * The service.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Shape {
+export interface Shape extends CoverageStore.Shape {
   /**
-   * Household screening coverage (`household-screening`): households active on a day of
-   * the period (up to the as-of date) with a contacted visit on a local date of the period,
-   * over those households; and each day's figure. One figure per place, in the order of a
-   * coverage report's places (the scope, then depth first); empty when the scope is outside
-   * the actor's.
+   * A coverage report within the actor's scope: one result per metric (default: every
+   * built-in metric), one figure per place of the roll-up (the scope, then depth first),
+   * the same structure `Coverage.compute` returns. Member lists are empty unless `members`
+   * is asked for and the scope is small (`memberLimit`).
+   */
+  readonly report: (
+    actor: Access.Actor,
+    options: ReportOptions
+  ) => Effect.Effect<Coverage.Report, Coverage.CoverageError | Problem.StoreError>
+  /**
+   * Household screening coverage (`household-screening`) alone, one figure per place of the
+   * roll-up; empty when the scope is outside the actor's.
    */
   readonly householdScreening: (
     actor: Access.Actor,
@@ -69,26 +117,77 @@ export interface Shape {
 }
 
 /**
- * The tag of the SQL coverage service, provided by `SqliteStore.layer`.
+ * The tag of the SQL coverage service, provided by `SqliteStore.layer` (which also provides
+ * it as the core's `CoverageStore`).
  *
  * @since 0.1.0
  * @category tags
  */
 export class SqliteCoverage extends Context.Tag("@minqing/adapter-sqlite/SqliteCoverage")<SqliteCoverage, Shape>() {}
 
-const counts = (population: number, numerator: number): Coverage.Counts => ({
-  population,
-  excluded: 0,
-  denominator: population,
-  numerator,
-  missing: population - numerator,
-  observed: 0,
-  sum: 0
-})
+type Kind =
+  | "screening"
+  | "vaccination"
+  | "decoction"
+  | "workload-households"
+  | "workload-visits"
+  | "workload-tasks"
+  | "compliance"
+  | "checkins"
+  | "pruned"
+  | "memory"
 
-const proportion = (c: Coverage.Counts) => (c.denominator > 0 ? c.numerator / c.denominator : undefined)
+const kinds = new Map<Metric.Definition<any, any>, Kind>([
+  [BuiltInMetrics.householdScreening.definition, "screening"],
+  [BuiltInMetrics.vaccinationFirstDose.definition, "vaccination"],
+  [BuiltInMetrics.vaccinationPrimaryCourse.definition, "vaccination"],
+  [BuiltInMetrics.vaccinationBooster.definition, "vaccination"],
+  [BuiltInMetrics.vaccinationStatusChecked.definition, "vaccination"],
+  [BuiltInMetrics.decoctionServed.definition, "decoction"],
+  [BuiltInMetrics.workloadHouseholds.definition, "workload-households"],
+  [BuiltInMetrics.workloadVisits.definition, "workload-visits"],
+  [BuiltInMetrics.workloadTasks.definition, "workload-tasks"],
+  [BuiltInMetrics.ruleCompliance.definition, "compliance"],
+  [BuiltInMetrics.elderlyCheckins.definition, "checkins"],
+  [BuiltInMetrics.arrivalsReportedInAdvance.definition, "pruned"],
+  [BuiltInMetrics.arrivalMonitoringCompleted.definition, "pruned"],
+  [BuiltInMetrics.mattersOpened.definition, "pruned"],
+  [BuiltInMetrics.mattersResolved.definition, "pruned"],
+  [BuiltInMetrics.matterResolutionDays.definition, "pruned"],
+  [BuiltInMetrics.mattersOverdue.definition, "pruned"]
+])
+
+const kindOf = (m: Metric.Metric): Kind => kinds.get(m.definition) ?? "memory"
+
+/**
+ * The built-in metrics `report` computes without loading the scope (all of them, in any
+ * parameters or under another id); any other metric runs in memory on the scope's facts.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const isPushedDown = (metric: Metric.Metric): boolean => kindOf(metric) !== "memory"
+
+const arrivalMetrics = new Set<Metric.Definition<any, any>>([
+  BuiltInMetrics.arrivalsReportedInAdvance.definition,
+  BuiltInMetrics.arrivalMonitoringCompleted.definition
+])
+
+/** Monitoring lasts at most this many days (`ArrivalReport.monitoringDays`, `MonitoringParameters`). */
+const MAX_MONITORING_DAYS = 60
+
+const DEFAULT_MEMBER_LIMIT = 1_000
+const DEFAULT_CHUNK = 2_000
+
+const chunksOf = <A>(items: ReadonlyArray<A>, size: number): Array<ReadonlyArray<A>> => {
+  const out: Array<ReadonlyArray<A>> = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+const fail = (reason: string) => Effect.fail(new Coverage.CoverageError({ reason }))
 
 /**
  * The service on the `SqlClient` in context (a database migrated by `SqliteStore`).
@@ -100,143 +199,339 @@ export const make: Effect.Effect<Shape, never, SqlClient.SqlClient | Deployment.
   const sql = yield* SqlClient.SqlClient
   const { zone } = yield* Deployment.Deployment
   const retry = internal.retryBusy("2 minutes")
+  const q = Queries.make(sql)
 
-  const householdScreening = (actor: Access.Actor, options: Options) =>
+  const compute = (actor: Access.Actor, options: ReportOptions) =>
     Effect.gen(function*() {
       const { period, scope } = options
+      if (period.from > period.to) {
+        return yield* fail(`the period ends (${period.to}) before it starts (${period.from})`)
+      }
+      const metrics = options.metrics ?? BuiltInMetrics.all
+      const seen = new Set<string>()
+      for (const m of metrics) {
+        if (seen.has(m.id)) return yield* fail(`two metrics have the id "${m.id}"; rename one with Metric.rename`)
+        seen.add(m.id)
+      }
+      const pack = options.pack ?? BuiltInRules.pack
       const asOf = options.asOf ?? period.to
       const end = LocalDate.min(period.to, asOf)
-      const cutoff = zone.endOf(asOf)
+      const f: Queries.Frame = { scope, from: period.from, end, asOf, cutoff: zone.endOf(asOf) }
       const own = [...new Set(actor.scope)]
-      if (own.length === 0) return []
-      const within = yield* sql`SELECT 1 FROM place_closure WHERE descendant = ${scope} AND ancestor IN ${sql.in(own)}`
-      if (within.length === 0) return []
-
-      // The report's places: the scope's subtree down to `depth`, in preorder, children by
-      // code (or id) in natural order, as the coverage engine lays them out.
-      const maxDepth = options.depth === undefined || !Number.isFinite(options.depth)
-        ? Number.MAX_SAFE_INTEGER
-        : Math.max(0, Math.floor(options.depth))
-      const placeRows = yield* sql<{ readonly data: string; readonly depth: number }>`
-        SELECT p.data, c.depth FROM place_closure c JOIN places p ON p.id = c.descendant AND p.superseded_at IS NULL
-        WHERE c.ancestor = ${scope} AND c.depth <= ${maxDepth}`
-      const places = new Map<string, { readonly place: Place.Place; readonly depth: number }>()
-      for (const row of placeRows) {
-        const decoded = decodeData("Place", row.data)
-        if (decoded._tag === "Left") return yield* decoded.left
-        places.set(decoded.right.id, { place: decoded.right, depth: row.depth })
+      if (own.length === 0 || (yield* q.reaches(scope, own)).length === 0) {
+        return yield* fail(`the scope "${scope}" is not a place within the actor's scope`)
       }
-      const order: Array<Ids.PlaceId> = []
-      const children = new Map<string, Array<Place.Place>>()
-      for (const { place } of places.values()) {
-        if (place.parentId !== undefined && places.has(place.parentId) && place.id !== scope) {
-          let list = children.get(place.parentId)
-          if (!list) children.set(place.parentId, list = [])
-          list.push(place)
-        }
-      }
-      const sortKey = (p: Place.Place) => p.code ?? p.id
-      const walk = (id: Ids.PlaceId) => {
-        order.push(id)
-        const kids = (children.get(id) ?? []).sort((a, b) =>
-          sortKey(a).localeCompare(sortKey(b), "en", { numeric: true }) || compareText(a.id, b.id)
-        )
-        for (const k of kids) walk(k.id)
-      }
-      if (places.has(scope)) walk(scope)
-
-      const nodes = sql`SELECT descendant FROM place_closure WHERE ancestor = ${scope} AND depth <= ${maxDepth}`
-      const known = sql`h.superseded_at IS NULL OR h.superseded_at >= ${cutoff}`
-      // Households known on the as-of date in the subtree (the engine's index).
-      const households = sql`SELECT h.id, h.place_id, h.active_from, h.active_until FROM households h
-        WHERE h.place_id IN (SELECT descendant FROM place_closure WHERE ancestor = ${scope})
-        AND h.recorded_at < ${cutoff} AND (${known}) AND h.active_from <= ${asOf}`
-
-      const periodRows = yield* sql<
-        { readonly place_id: string; readonly population: number; readonly numerator: number }
-      >`
-        WITH hh AS MATERIALIZED (
-          SELECT x.id, x.place_id, EXISTS (
-            SELECT 1 FROM visits v WHERE v.household_id = x.id AND v.local_date BETWEEN ${period.from} AND ${end}
-            AND v.outcome = 'contacted' AND v.recorded_at < ${cutoff}
-          ) AS reached
-          FROM (${households}) x
-          WHERE x.active_from <= ${end} AND (x.active_until IS NULL OR x.active_until >= ${period.from})
-        )
-        SELECT c.ancestor AS place_id, count(*) AS population, sum(hh.reached) AS numerator
-        FROM hh JOIN place_closure c ON c.descendant = hh.place_id
-        WHERE c.ancestor IN (${nodes})
-        GROUP BY c.ancestor`
-
+      const places = yield* Effect.flatMap(q.places(f), (rows) => Facts.decodeAll("Place", rows))
+      const tree = Place.tree(places)
+      if (tree.get(scope) === undefined) return yield* fail(`the scope "${scope}" is not a place of these facts`)
+      const lay = layout(tree, scope, options.depth ?? Number.POSITIVE_INFINITY)
       const days = end < period.from ? [] : LocalDate.days({ from: period.from, to: end })
-      const dailyReached = days.length === 0 ? [] : yield* sql<{
-        readonly place_id: string
-        readonly local_date: string
-        readonly numerator: number
-      }>`
-        WITH hh AS MATERIALIZED (${households}),
-        reached AS MATERIALIZED (
-          SELECT DISTINCT v.household_id, v.local_date FROM visits v
-          WHERE v.household_id IN (SELECT id FROM hh) AND v.local_date BETWEEN ${period.from} AND ${end}
-          AND v.outcome = 'contacted' AND v.recorded_at < ${cutoff}
-        )
-        SELECT c.ancestor AS place_id, r.local_date, count(*) AS numerator
-        FROM reached r JOIN hh ON hh.id = r.household_id JOIN place_closure c ON c.descendant = hh.place_id
-        WHERE hh.active_from <= r.local_date AND (hh.active_until IS NULL OR hh.active_until >= r.local_date)
-        AND c.ancestor IN (${nodes})
-        GROUP BY c.ancestor, r.local_date`
-      // Households by validity dates, per place: each day's population follows in memory.
-      const validity = days.length === 0 ? [] : yield* sql<{
-        readonly place_id: string
-        readonly active_from: string
-        readonly active_until: string | null
-        readonly n: number
-      }>`
-        WITH hh AS MATERIALIZED (${households})
-        SELECT c.ancestor AS place_id, hh.active_from, hh.active_until, count(*) AS n
-        FROM hh JOIN place_closure c ON c.descendant = hh.place_id
-        WHERE c.ancestor IN (${nodes}) AND hh.active_from <= ${end}
-        AND (hh.active_until IS NULL OR hh.active_until >= ${period.from})
-        GROUP BY c.ancestor, hh.active_from, hh.active_until`
-
-      const periodOf = new Map(periodRows.map((r) => [r.place_id, r]))
-      const reachedOf = new Map<string, Map<string, number>>()
-      for (const r of dailyReached) {
-        let m = reachedOf.get(r.place_id)
-        if (!m) reachedOf.set(r.place_id, m = new Map())
-        m.set(r.local_date, r.numerator)
+      const scopeIds = new Set<string>(tree.subtree(scope))
+      const liaisons = yield* Effect.flatMap(q.liaisons(f), (rows) => Facts.decodeAll("Liaison", rows))
+      const campaigns = yield* Effect.flatMap(q.campaigns(f), (rows) => Facts.decodeAll("Campaign", rows))
+      const shared: Facts.Shared = { places, liaisons, campaigns }
+      const base = {
+        scope,
+        period: { from: period.from, to: period.to },
+        asOf,
+        zone,
+        ...(options.depth === undefined ? {} : { depth: options.depth })
       }
-      const validityOf = new Map<string, Array<(typeof validity)[number]>>()
-      for (const r of validity) {
-        let list = validityOf.get(r.place_id)
-        if (!list) validityOf.set(r.place_id, list = [])
-        list.push(r)
-      }
-      return order.map((placeId): Figure => {
-        const p = periodOf.get(placeId)
-        const c = counts(p?.population ?? 0, p?.numerator ?? 0)
-        const ranges = validityOf.get(placeId) ?? []
-        const reached = reachedOf.get(placeId)
-        return {
-          placeId,
-          counts: c,
-          score: proportion(c),
-          series: days.map((date) => {
-            let population = 0
-            for (const r of ranges) {
-              if (r.active_from <= date && (r.active_until === null || r.active_until >= date)) population += r.n
-            }
-            const dc = counts(population, reached?.get(date) ?? 0)
-            return { date, counts: dc, score: proportion(dc) }
-          })
-        }
+      const report = (results: ReadonlyArray<Coverage.Result>): Coverage.Report => ({
+        scope,
+        period: { from: period.from, to: period.to },
+        asOf,
+        end,
+        zone: zone.name,
+        places: lay.nodes,
+        results
       })
-    }).pipe(
+
+      // Members: the in-memory report on the scope's facts, when the scope is small.
+      if (options.members === true) {
+        const ids = (yield* q.householdIds(f)).map((r) => r.id)
+        if (ids.length <= (options.memberLimit ?? DEFAULT_MEMBER_LIMIT)) {
+          const facts = yield* Facts.roster(q, f, shared, ids)
+          const needsTasks = metrics.some((m) => ["compliance", "checkins", "workload-tasks"].includes(kindOf(m)))
+          const engine = needsTasks && end >= period.from ? Facts.schedule(pack, facts, f, zone) : undefined
+          let from = LocalDate.addDays(period.from, -MAX_MONITORING_DAYS)
+          if (metrics.some((m) => kindOf(m) === "memory")) from = LocalDate.MIN
+          else if (engine?.from !== undefined && engine.from < from) from = engine.from
+          const visits = yield* Facts.visits(q, f, ids, from)
+          let tasks: ReadonlyArray<Task.Task> = []
+          if (engine !== undefined) {
+            if (visits.length > 0) Engine.update(engine.engine, visits)
+            tasks = Engine.tasks(engine.engine)
+          }
+          const computed = Coverage.compute({
+            ...base,
+            facts: { ...facts, liaisons, visits },
+            metrics,
+            tasks: metrics.some((m) => kindOf(m) === "memory") ? Coverage.rules(pack) : tasks
+          })
+          return Either.isLeft(computed) ? yield* computed.left : computed.right
+        }
+      }
+
+      const results = new Map<string, Coverage.Result>()
+      const byKind = (k: Kind) => metrics.filter((m) => kindOf(m) === k)
+      const n = lay.nodes.length
+      const activeOn = (g: { readonly active_from: string; readonly active_until: string | null }, date: string) =>
+        g.active_from <= date && (g.active_until === null || g.active_until >= date)
+
+      // Households by place and validity dates: populations of screening, decoction, workload.
+      const screening = byKind("screening")
+      const decoction = byKind("decoction")
+      const workloadHouseholds = byKind("workload-households")
+      const groups = screening.length + decoction.length + workloadHouseholds.length > 0
+        ? yield* q.householdGroups(f, screening.length > 0)
+        : []
+
+      if (screening.length > 0) {
+        const contacted = days.length === 0 ? [] : yield* q.contactedByDay(f)
+        const dayIndex = new Map(days.map((d, k) => [d as string, k]))
+        for (const m of screening) {
+          const t = new MetricTally(m, n, days)
+          for (const g of groups) {
+            const node = lay.nodeOf(g.place_id)
+            if (g.active_from <= end && (g.active_until === null || g.active_until >= period.from)) {
+              add(t.total, node, g.n, 0, g.reached)
+            }
+            for (let k = 0; k < days.length; k++) if (activeOn(g, days[k])) add(t.series[k], node, g.n, 0, 0)
+          }
+          for (const r of contacted) add(t.series[dayIndex.get(r.local_date)!], lay.nodeOf(r.place_id), 0, 0, r.n)
+          results.set(m.id, t.result(lay))
+        }
+      }
+
+      // Vaccination: one query per set of parameters.
+      const vaccination = byKind("vaccination")
+      const byParameters = new Map<string, Array<Metric.Metric<BuiltInMetrics.VaccinationParameters>>>()
+      for (const m of vaccination) {
+        const key = JSON.stringify(m.parameters)
+        byParameters.set(key, [...(byParameters.get(key) ?? []), m])
+      }
+      for (const group of byParameters.values()) {
+        const checked = group.some((m) => m.definition === BuiltInMetrics.vaccinationStatusChecked.definition)
+        const rows = yield* q.vaccination(f, group[0].parameters, checked)
+        for (const m of group) {
+          const numerator = m.definition === BuiltInMetrics.vaccinationFirstDose.definition
+            ? "dosed"
+            : m.definition === BuiltInMetrics.vaccinationPrimaryCourse.definition
+            ? "primary_course"
+            : m.definition === BuiltInMetrics.vaccinationBooster.definition
+            ? "booster"
+            : "checked"
+          const t = new MetricTally(m, n, days)
+          for (const r of rows) add(t.total, lay.nodeOf(r.place_id), r.population, r.excluded, r[numerator])
+          results.set(m.id, t.result(lay))
+        }
+      }
+
+      // Decoction: each day, the households of the grids a running campaign reaches.
+      if (decoction.length > 0) {
+        const running = campaigns.filter((c) =>
+          c.kind === "decoction" && (scopeIds.has(c.scopeId) || tree.isWithin(scope, c.scopeId))
+        )
+        const served = days.length === 0 || running.length === 0
+          ? []
+          : yield* q.decoctionServed(f, running.map((c) => c.id))
+        const dayIndex = new Map(days.map((d, k) => [d as string, k]))
+        for (const m of decoction) {
+          const t = new MetricTally(m, n, days)
+          days.forEach((d, k) => {
+            const today = running.filter((c) => c.period.from <= d && d <= c.period.to)
+            if (today.length === 0) return
+            for (const g of groups) {
+              if (!activeOn(g, d) || !today.some((c) => tree.isWithin(g.place_id as Ids.PlaceId, c.scopeId))) continue
+              const node = lay.nodeOf(g.place_id)
+              add(t.total, node, g.n, 0, 0)
+              add(t.series[k], node, g.n, 0, 0)
+            }
+          })
+          for (const r of served) {
+            const node = lay.nodeOf(r.place_id)
+            add(t.total, node, 0, 0, r.n)
+            add(t.series[dayIndex.get(r.local_date)!], node, 0, 0, r.n)
+          }
+          results.set(m.id, t.result(lay))
+        }
+      }
+
+      // Tasks: the rules engine, a chunk of households at a time.
+      const compliance = byKind("compliance")
+      const checkins = byKind("checkins") as ReadonlyArray<Metric.Metric<typeof BuiltInMetrics.CheckinParameters.Type>>
+      const workloadTasks = byKind("workload-tasks")
+      const tasksByGrid = new Map<string, number>()
+      if (compliance.length + checkins.length + workloadTasks.length > 0) {
+        const complianceTallies = compliance.map((m) => new MetricTally(m, n, days))
+        const checkinTallies = checkins.map((m) => new MetricTally(m, n, days))
+        if (end >= period.from) {
+          const households = yield* q.householdIds(f)
+          const gridOf = new Map(households.map((h) => [h.id, h.place_id]))
+          for (const chunk of chunksOf(households, Math.max(1, options.chunkSize ?? DEFAULT_CHUNK))) {
+            const facts = yield* Facts.roster(q, f, shared, chunk.map((h) => h.id))
+            const tasks = yield* Facts.tasks(q, f, pack, facts, zone)
+            for (const t of tasks) {
+              const grid = gridOf.get(t.householdId)
+              if (grid === undefined) continue
+              const node = lay.nodeOf(grid)
+              if (t.window.to >= period.from && t.window.to <= end) {
+                const status: Metric.Status = t.state === "cancelled"
+                  ? "excluded"
+                  : t.state === "done" && t.resolvedOn !== undefined && t.resolvedOn >= t.window.from &&
+                      t.resolvedOn <= t.window.to
+                  ? "numerator"
+                  : "missing"
+                for (const c of complianceTallies) {
+                  bump(c.total, node, status, undefined)
+                  bump(c.stratum(t.rule), node, status, undefined)
+                }
+              }
+              if (t.due < period.from || t.due > end) continue
+              tasksByGrid.set(grid, (tasksByGrid.get(grid) ?? 0) + 1)
+              checkins.forEach((m, i) => {
+                if (t.rule !== m.parameters.rule) return
+                bump(
+                  checkinTallies[i].total,
+                  node,
+                  t.state === "cancelled" ? "excluded" : t.state === "done" ? "numerator" : "missing",
+                  undefined
+                )
+              })
+            }
+          }
+        }
+        for (const t of [...complianceTallies, ...checkinTallies]) results.set(t.metric.id, t.result(lay))
+      }
+
+      // Workload: one observation per active liaison, at the first of their grids in scope.
+      const workloadVisits = byKind("workload-visits")
+      if (workloadHouseholds.length + workloadVisits.length + workloadTasks.length > 0) {
+        const inScope = (g: string) => scopeIds.has(g)
+        const active = liaisons
+          .filter((l) => l.appointedFrom <= asOf && l.gridIds.some(inScope))
+          .sort((a, b) => compareText(a.id, b.id))
+          .filter((l) => l.active)
+        const span = Math.max(0, LocalDate.toEpochDay(end) - LocalDate.toEpochDay(period.from) + 1)
+        const householdsByGrid = new Map<string, number>()
+        for (const g of groups) {
+          if (activeOn(g, end)) householdsByGrid.set(g.place_id, (householdsByGrid.get(g.place_id) ?? 0) + g.n)
+        }
+        const visitsByLiaison = workloadVisits.length > 0 && span > 0
+          ? new Map((yield* q.visitsByLiaison(f)).map((r) => [r.liaison_id, r.n]))
+          : new Map<string, number>()
+        const observe = (m: Metric.Metric, value: (l: Fact.Of<"Liaison">) => number | undefined) => {
+          const t = new MetricTally(m, n, days)
+          for (const l of active) {
+            bump(t.total, lay.nodeOf(l.gridIds.find(inScope)!), "included", value(l))
+          }
+          results.set(m.id, t.result(lay))
+        }
+        const sumOver = (l: Fact.Of<"Liaison">, counts: ReadonlyMap<string, number>) => {
+          let total = 0
+          for (const g of l.gridIds.filter(inScope)) total += counts.get(g) ?? 0
+          return total
+        }
+        for (const m of workloadHouseholds) observe(m, (l) => sumOver(l, householdsByGrid))
+        for (const m of workloadVisits) {
+          observe(m, (l) => span === 0 ? undefined : (visitsByLiaison.get(l.id) ?? 0) / span)
+        }
+        for (const m of workloadTasks) observe(m, (l) => span === 0 ? undefined : sumOver(l, tasksByGrid) / span)
+      }
+
+      // Arrivals and matters: the coverage engine on the facts that can count.
+      const pruned = byKind("pruned")
+      if (pruned.length > 0) {
+        const withArrivals = pruned.some((m) => arrivalMetrics.has(m.definition))
+        const withMatters = pruned.some((m) => !arrivalMetrics.has(m.definition))
+        const monitoring = pruned.some((m) => m.definition === BuiltInMetrics.arrivalMonitoringCompleted.definition)
+        const from = monitoring ? LocalDate.addDays(period.from, -MAX_MONITORING_DAYS) : period.from
+        const arrivals = withArrivals
+          ? yield* Effect.flatMap(q.arrivals(f, from), (rows) => Facts.decodeAll("ArrivalReport", rows))
+          : []
+        const since = new Date(zone.startOf(LocalDate.min(period.from, end))).toISOString()
+        const matters = withMatters
+          ? yield* Effect.flatMap(q.matters(f, since), (rows) => Facts.decodeAll("Matter", rows))
+          : []
+        const ids = [...new Set([...arrivals.map((a) => a.householdId), ...matters.map((m) => m.householdId)])]
+        const households = yield* Effect.flatMap(
+          q.householdsById(f, ids),
+          (rows) => Facts.decodeAll("Household", rows)
+        )
+        const monitored = monitoring
+          ? [
+            ...new Set(
+              arrivals.filter((a) => a.status === "arrived" || a.status === "cleared").map((a) => a.householdId)
+            )
+          ]
+          : []
+        const checks = monitored.length === 0 ? [] : yield* Effect.flatMap(
+          q.healthChecks(f, monitored, LocalDate.addDays(from, 1), end),
+          (rows) => Facts.decodeAll("Visit", rows)
+        )
+        const computed = Coverage.compute({
+          ...base,
+          facts: {
+            places,
+            liaisons: [],
+            households,
+            residents: [],
+            visits: checks,
+            arrivals,
+            matters,
+            campaigns: []
+          },
+          metrics: pruned,
+          tasks: []
+        })
+        if (Either.isLeft(computed)) return yield* computed.left
+        for (const r of computed.right.results) {
+          results.set(r.metric.id, { ...r, figures: r.figures.map(withoutMembers) })
+        }
+      }
+
+      // Any other metric: in memory, on every fact of the scope.
+      const memory = byKind("memory")
+      if (memory.length > 0) {
+        const ids = (yield* q.householdIds(f)).map((r) => r.id)
+        const facts = yield* Facts.roster(q, f, shared, ids)
+        const visits = yield* Facts.visits(q, f, ids, LocalDate.MIN)
+        const computed = Coverage.compute({
+          ...base,
+          facts: { ...facts, liaisons, visits },
+          metrics: memory,
+          tasks: Coverage.rules(pack)
+        })
+        if (Either.isLeft(computed)) return yield* computed.left
+        for (const r of computed.right.results) {
+          results.set(r.metric.id, options.members === true ? r : { ...r, figures: r.figures.map(withoutMembers) })
+        }
+      }
+
+      return report(metrics.map((m) => results.get(m.id)!))
+    })
+
+  const report = (actor: Access.Actor, options: ReportOptions) =>
+    compute(actor, options).pipe(
       (effect) => retry(internal.commitFailures(sql.withTransaction(effect))),
-      Effect.mapError((e: SqlError | Problem.StoreError) =>
-        e._tag === "StoreError" ? e : internal.toStoreError("computing household screening")(e)
+      Effect.mapError((e: SqlError | Problem.StoreError | Coverage.CoverageError) =>
+        e._tag === "SqlError" ? internal.toStoreError("computing a coverage report")(e) : e
       )
     )
 
-  return { householdScreening }
+  const householdScreening = (actor: Access.Actor, options: Options) =>
+    report(actor, { ...options, metrics: [BuiltInMetrics.householdScreening] }).pipe(
+      Effect.map((r) =>
+        r.results[0].figures.map((f): Figure => ({
+          placeId: f.placeId,
+          counts: f.counts,
+          score: f.score,
+          series: f.series
+        }))
+      ),
+      Effect.catchTag("CoverageError", () => Effect.succeed([]))
+    )
+
+  return { report, householdScreening }
 })

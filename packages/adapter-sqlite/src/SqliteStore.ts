@@ -19,7 +19,7 @@ import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import type { Statement } from "@effect/sql/Statement"
-import { Accounts, Deployment, Fact, Problem, Store, TaskState, WriteCheck } from "@minqing/core"
+import { Accounts, CoverageStore, Deployment, Fact, Problem, Store, TaskState, WriteCheck } from "@minqing/core"
 import type { Access, Ids, LocalDate } from "@minqing/core"
 import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
@@ -94,7 +94,13 @@ interface Row {
 export const make = (
   options: Omit<Options, "filename"> = {}
 ): Effect.Effect<
-  Context.Context<Store.Store | Accounts.Accounts | SqliteCoverage.SqliteCoverage | TaskState.TaskState>,
+  Context.Context<
+    | Store.Store
+    | Accounts.Accounts
+    | SqliteCoverage.SqliteCoverage
+    | CoverageStore.CoverageStore
+    | TaskState.TaskState
+  >,
   Problem.StoreError,
   SqlClient.SqlClient | Deployment.Deployment
 > =>
@@ -640,6 +646,7 @@ export const make = (
     return Context.make(Store.Store, store).pipe(
       Context.add(Accounts.Accounts, accounts),
       Context.add(SqliteCoverage.SqliteCoverage, coverage),
+      Context.add(CoverageStore.CoverageStore, coverage),
       Context.add(TaskState.TaskState, taskState)
     )
   })
@@ -662,7 +669,8 @@ export const layerClient = (
 
 /**
  * The `Store` and `Accounts` ports on a SQLite file (or `":memory:"`), migrated on open,
- * with `SqliteCoverage` (coverage figures computed in SQL) and the core's `TaskState` with
+ * with `SqliteCoverage` (coverage reports computed in SQL, also provided as the core's
+ * `CoverageStore`) and the core's `TaskState` with
  * tasks kept in the file (`SqliteTaskState`) on the same connection.
  * Needs the core's `Deployment` (its time zone decides the local date of each visit).
  *
@@ -690,7 +698,7 @@ export const layerClient = (
 export const layer = (
   options: Options
 ): Layer.Layer<
-  Store.Store | Accounts.Accounts | SqliteCoverage.SqliteCoverage | TaskState.TaskState,
+  Store.Store | Accounts.Accounts | SqliteCoverage.SqliteCoverage | CoverageStore.CoverageStore | TaskState.TaskState,
   Problem.StoreError,
   Deployment.Deployment
 > => Layer.effectContext(make(options)).pipe(Layer.provide(layerClient(options)))

@@ -39,7 +39,12 @@ describe("SqliteStore", () => {
       assert.strictEqual(busy.timeout, 5000)
       const migrations = yield* sql<{ migration_id: number; name: string }>`
         SELECT migration_id, name FROM effect_sql_migrations ORDER BY migration_id`
-      assert.deepStrictEqual(migrations.map((m) => [m.migration_id, m.name]), [[1, "schema"], [2, "coverage_columns"]])
+      // Every migration of the package, in order, under its name.
+      assert.deepStrictEqual(
+        migrations.map((m) => [m.migration_id, m.name]),
+        Object.keys(Migrations.migrations).sort().map((key) => [Number(key.slice(0, 4)), key.slice(5)])
+      )
+      assert.strictEqual(migrations[migrations.length - 1].migration_id, Migrations.latest)
     }).pipe(Effect.provide(layerWithClient)))
 
   it.scoped("upgrades a file written by an earlier schema, filling the new columns", () =>

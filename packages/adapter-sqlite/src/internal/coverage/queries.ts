@@ -1,0 +1,242 @@
+/**
+ * The SQL of the coverage pushdown. Every query starts from the households of the report's
+ * index — the versions known at the cutoff (the end of the as-of day) placed in the scope's
+ * subtree, active from the as-of date or earlier — and returns counts per place of the
+ * households (a grid, usually); the roll-up happens in `figures.ts`. Statements search
+ * indexes only (see test/QueryPlan.test.ts).
+ */
+import type * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import type { Statement } from "@effect/sql/Statement"
+import type { BuiltInMetrics, Ids, LocalDate } from "@minqing/core"
+import type * as Effect from "effect/Effect"
+
+/** What every query of one report shares. @internal */
+export interface Frame {
+  readonly scope: Ids.PlaceId
+  readonly from: LocalDate.LocalDate
+  /** The last date the report sees: the period's end, or the as-of date if earlier. */
+  readonly end: LocalDate.LocalDate
+  readonly asOf: LocalDate.LocalDate
+  /** The first instant after the as-of date: versions and visits recorded from then on are unknown. */
+  readonly cutoff: number
+}
+
+type Rows<A> = Effect.Effect<ReadonlyArray<A>, SqlError>
+
+/** @internal */
+export const make = (sql: SqlClient.SqlClient) => {
+  const inList = (values: ReadonlyArray<string | number>) =>
+    values.length === 0 ? sql.literal("(NULL)") : sql.in(values)
+
+  const current = (alias: string, cutoff: number) => {
+    const a = sql.literal(alias)
+    return sql`${a}.recorded_at < ${cutoff} AND (${a}.superseded_at IS NULL OR ${a}.superseded_at >= ${cutoff})`
+  }
+
+  /** The households of the report's index. */
+  const households = (f: Frame): Statement<unknown> =>
+    sql`SELECT h.id, h.place_id, h.active_from, h.active_until FROM households h
+      WHERE h.place_id IN (SELECT descendant FROM place_closure WHERE ancestor = ${f.scope})
+      AND ${current("h", f.cutoff)} AND h.active_from <= ${f.asOf}`
+
+  /** Whether `alias` (a household) is active on the date (a column or a bound value). */
+  const activeOn = (alias: string, date: Statement<unknown>) => {
+    const a = sql.literal(alias)
+    return sql`${a}.active_from <= ${date} AND (${a}.active_until IS NULL OR ${a}.active_until >= ${date})`
+  }
+
+  return {
+    /** Whether the actor reaches the scope (it is in the subtree of one of their places). */
+    reaches: (scope: Ids.PlaceId, own: ReadonlyArray<string>): Rows<unknown> =>
+      sql`SELECT 1 FROM place_closure WHERE descendant = ${scope} AND ancestor IN ${inList(own)} LIMIT 1`,
+
+    /** Places of the subtree and above it (the versions known at the cutoff), as `Store.load` reads them. */
+    places: (f: Frame): Rows<{ readonly data: string }> =>
+      sql`SELECT t.data FROM places t WHERE ${current("t", f.cutoff)} AND (
+        t.id IN (SELECT descendant FROM place_closure WHERE ancestor = ${f.scope})
+        OR t.id IN (SELECT ancestor FROM place_closure WHERE descendant = ${f.scope} AND depth > 0))`,
+
+    /** Liaisons owning a grid in the subtree. */
+    liaisons: (f: Frame): Rows<{ readonly data: string }> =>
+      sql`SELECT t.data FROM liaisons t WHERE ${current("t", f.cutoff)} AND t.seq IN (
+        SELECT seq FROM placements WHERE place_id IN (
+          SELECT descendant FROM place_closure WHERE ancestor = ${f.scope}))`,
+
+    /** Campaigns over the subtree, a place in it or a place above it. */
+    campaigns: (f: Frame): Rows<{ readonly data: string }> =>
+      sql`SELECT t.data FROM campaigns t WHERE ${current("t", f.cutoff)} AND (
+        t.place_id IN (SELECT descendant FROM place_closure WHERE ancestor = ${f.scope})
+        OR t.place_id IN (SELECT ancestor FROM place_closure WHERE descendant = ${f.scope} AND depth > 0))`,
+
+    /** The index's households, by place (for chunks of the rules engine). */
+    householdIds: (f: Frame): Rows<{ readonly id: string; readonly place_id: string }> =>
+      sql`SELECT h.id, h.place_id FROM (${households(f)}) h ORDER BY h.place_id, h.id`,
+
+    /**
+     * The index's households grouped by place and validity dates, and (with `screened`) how
+     * many of those active on a day of the period were contacted on a day of the period.
+     */
+    householdGroups: (f: Frame, screened: boolean): Rows<{
+      readonly place_id: string
+      readonly active_from: LocalDate.LocalDate
+      readonly active_until: LocalDate.LocalDate | null
+      readonly n: number
+      readonly reached: number
+    }> =>
+      sql`WITH hh AS MATERIALIZED (${households(f)})
+        SELECT hh.place_id, hh.active_from, hh.active_until, count(*) AS n, ${
+        screened
+          ? sql`sum(hh.active_from <= ${f.end} AND (hh.active_until IS NULL OR hh.active_until >= ${f.from})
+              AND EXISTS (SELECT 1 FROM visits v WHERE v.household_id = hh.id
+                AND v.local_date BETWEEN ${f.from} AND ${f.end} AND v.outcome = 'contacted'
+                AND v.recorded_at < ${f.cutoff}))`
+          : sql.literal("0")
+      } AS reached
+        FROM hh GROUP BY hh.place_id, hh.active_from, hh.active_until`,
+
+    /** Households contacted on each day of the period, among those active that day, by place. */
+    contactedByDay: (f: Frame): Rows<{
+      readonly place_id: string
+      readonly local_date: LocalDate.LocalDate
+      readonly n: number
+    }> =>
+      sql`WITH hh AS MATERIALIZED (${households(f)})
+        SELECT hh.place_id, v.local_date, count(DISTINCT hh.id) AS n
+        FROM hh JOIN visits v ON v.household_id = hh.id AND v.local_date BETWEEN ${f.from} AND ${f.end}
+          AND v.outcome = 'contacted' AND v.recorded_at < ${f.cutoff}
+        WHERE ${activeOn("hh", sql`v.local_date`)}
+        GROUP BY hh.place_id, v.local_date`,
+
+    /** Visits made in the period to the index's households, by liaison. */
+    visitsByLiaison: (f: Frame): Rows<{ readonly liaison_id: string; readonly n: number }> =>
+      sql`WITH hh AS MATERIALIZED (${households(f)})
+        SELECT v.liaison_id, count(*) AS n
+        FROM hh JOIN visits v ON v.household_id = hh.id AND v.local_date BETWEEN ${f.from} AND ${f.end}
+          AND v.recorded_at < ${f.cutoff}
+        GROUP BY v.liaison_id`,
+
+    /**
+     * The vaccination population (residents of the index active on the judged date, in a
+     * household active then, of target age), by place: how many are excluded (away, not
+     * eligible), and of the others how many have a dose, a primary course, a booster, and
+     * (with `checked`) a vaccination check on a contacted visit in the period.
+     */
+    vaccination: (f: Frame, p: BuiltInMetrics.VaccinationParameters, checked: boolean): Rows<{
+      readonly place_id: string
+      readonly population: number
+      readonly excluded: number
+      readonly dosed: number
+      readonly primary_course: number
+      readonly booster: number
+      readonly checked: number
+    }> => {
+      const on = f.end
+      const age = sql`(CAST(substr(${on}, 1, 4) AS INTEGER) - CAST(substr(r.birth_date, 1, 4) AS INTEGER)
+        - (substr(${on}, 6) < substr(r.birth_date, 6)))`
+      return sql`WITH hh AS MATERIALIZED (${households(f)}),
+        ${
+        checked
+          ? sql`checked AS MATERIALIZED (
+              SELECT DISTINCT o.resident_id AS id FROM hh JOIN visit_observations o ON o.household_id = hh.id
+                AND o.kind = 'vaccination-check' AND o.local_date BETWEEN ${f.from} AND ${f.end}
+                AND o.recorded_at < ${f.cutoff}),`
+          : sql.literal("")
+      }
+        population AS (
+          SELECT hh.place_id, r.id,
+            r.presence = 'away' OR NOT (r.eligibility = 'eligible' OR (r.eligibility = 'temporarily-contraindicated'
+              AND r.contraindicated_until IS NOT NULL AND r.contraindicated_until < ${on})) AS excluded,
+            CASE WHEN r.last_dose_date IS NULL OR r.last_dose_date <= ${on} THEN r.doses
+              ELSE (SELECT count(*) FROM residents d, json_each(d.data, '$.doses') x
+                WHERE d.seq = r.seq AND json_extract(x.value, '$.date') <= ${on}) END AS doses,
+            CASE WHEN r.first_dose_date <= ${on} THEN r.first_dose_product END AS product
+          FROM hh JOIN residents r ON r.household_id = hh.id AND ${current("r", f.cutoff)}
+          WHERE r.active_from <= ${f.asOf} AND ${activeOn("r", sql`${on}`)} AND ${activeOn("hh", sql`${on}`)}
+            AND ${age} >= ${p.minAge}${p.maxAge === undefined ? sql.literal("") : sql` AND ${age} <= ${p.maxAge}`}
+        ),
+        needed AS (
+          SELECT place_id, id, excluded, doses,
+            coalesce(json_extract(${JSON.stringify(p.primaryDoses)}, '$."' || product || '"'),
+              ${p.defaultPrimaryDoses}) AS needed
+          FROM population
+        )
+        SELECT place_id, count(*) AS population, sum(excluded) AS excluded,
+          sum(NOT excluded AND doses >= 1) AS dosed,
+          sum(NOT excluded AND doses >= needed) AS primary_course,
+          sum(NOT excluded AND doses > needed) AS booster,
+          ${checked ? sql`sum(NOT excluded AND id IN (SELECT id FROM checked))` : sql.literal("0")} AS checked
+        FROM needed GROUP BY place_id`
+    },
+
+    /**
+     * Households served decoction for one of `campaigns` (the decoction campaigns of the
+     * index) on a contacted visit on a day the campaign runs, whose grid it reaches, among
+     * those active that day; by place and day.
+     */
+    decoctionServed: (f: Frame, campaigns: ReadonlyArray<string>): Rows<{
+      readonly place_id: string
+      readonly local_date: LocalDate.LocalDate
+      readonly n: number
+    }> =>
+      sql`WITH hh AS MATERIALIZED (${households(f)})
+        SELECT hh.place_id, o.local_date, count(DISTINCT hh.id) AS n
+        FROM hh JOIN visit_observations o ON o.household_id = hh.id AND o.kind = 'decoction'
+          AND o.local_date BETWEEN ${f.from} AND ${f.end} AND o.recorded_at < ${f.cutoff}
+        WHERE ${activeOn("hh", sql`o.local_date`)} AND o.campaign_id IN ${inList(campaigns)} AND EXISTS (
+          SELECT 1 FROM campaigns c JOIN place_closure pc ON pc.ancestor = c.place_id AND pc.descendant = hh.place_id
+          WHERE c.id = o.campaign_id AND ${current("c", f.cutoff)}
+            AND o.local_date BETWEEN c.period_from AND c.period_to)
+        GROUP BY hh.place_id, o.local_date`,
+
+    /** Arrival reports of the index's households whose arrival date is in `[from, f.end]`. */
+    arrivals: (f: Frame, from: LocalDate.LocalDate): Rows<{ readonly data: string }> =>
+      sql`WITH hh AS MATERIALIZED (${households(f)})
+        SELECT a.data FROM hh JOIN arrivals a ON a.household_id = hh.id AND ${current("a", f.cutoff)}
+        WHERE coalesce(json_extract(a.data, '$.actualArrival'), json_extract(a.data, '$.expectedArrival'))
+          BETWEEN ${from} AND ${f.end}`,
+
+    /** Matters of the index's households open at, or opened or resolved after, the instant `since` (ISO). */
+    matters: (f: Frame, since: string): Rows<{ readonly data: string }> =>
+      sql`WITH hh AS MATERIALIZED (${households(f)})
+        SELECT m.data FROM hh JOIN matters m ON m.household_id = hh.id AND ${current("m", f.cutoff)}
+        WHERE json_extract(m.data, '$.resolution') IS NULL OR json_extract(m.data, '$.resolution.at') >= ${since}
+          OR json_extract(m.data, '$.openedAt') >= ${since}`,
+
+    /** Versions of households by id (known at the cutoff). */
+    householdsById: (f: Frame, ids: ReadonlyArray<string>): Rows<{ readonly data: string }> =>
+      sql`SELECT t.data FROM households t WHERE t.id IN ${inList(ids)} AND ${current("t", f.cutoff)}`,
+
+    /** Residents, arrivals or matters of households (versions known at the cutoff). */
+    atHouseholds: (
+      table: "residents" | "arrivals" | "matters",
+      f: Frame,
+      ids: ReadonlyArray<string>
+    ): Rows<{ readonly data: string }> =>
+      sql`SELECT t.data FROM ${sql(table)} t WHERE t.household_id IN ${inList(ids)} AND ${current("t", f.cutoff)}`,
+
+    /** Visits of households on local dates `[from, to]`, recorded before the cutoff. */
+    visits: (
+      f: Frame,
+      ids: ReadonlyArray<string>,
+      from: LocalDate.LocalDate,
+      to: LocalDate.LocalDate
+    ): Rows<{ readonly data: string }> =>
+      sql`SELECT t.data FROM visits t WHERE t.household_id IN ${inList(ids)}
+        AND t.local_date BETWEEN ${from} AND ${to} AND t.recorded_at < ${f.cutoff}`,
+
+    /** Visits of households on local dates `[from, to]` with a health check, recorded before the cutoff. */
+    healthChecks: (
+      f: Frame,
+      ids: ReadonlyArray<string>,
+      from: LocalDate.LocalDate,
+      to: LocalDate.LocalDate
+    ): Rows<{ readonly data: string }> =>
+      sql`SELECT t.data FROM visits t WHERE t.seq IN (
+        SELECT o.visit_seq FROM visit_observations o WHERE o.household_id IN ${inList(ids)}
+          AND o.kind = 'health-check' AND o.local_date BETWEEN ${from} AND ${to} AND o.recorded_at < ${f.cutoff})`
+  }
+}
+
+/** @internal */
+export type Queries = ReturnType<typeof make>

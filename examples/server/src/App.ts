@@ -6,7 +6,16 @@ import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as HttpServer from "@effect/platform/HttpServer"
 import { Analytics, BreakGlass, Server } from "@minqing/adapter-http"
 import { SqliteStore } from "@minqing/adapter-sqlite"
-import { type Accounts, BuiltInRules, Deployment, type Problem, RulePack, type Store, TimeZone } from "@minqing/core"
+import {
+  type Accounts,
+  BuiltInRules,
+  Deployment,
+  type Problem,
+  RulePack,
+  type Store,
+  type TaskState,
+  TimeZone
+} from "@minqing/core"
 import type { Scenario } from "@minqing/core/testing"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
@@ -99,9 +108,9 @@ export const rulePack = (
   })
 }
 
-/** The store, the accounts and the deployment on the data file. */
+/** The store, its kept task state, the accounts and the deployment on the data file. */
 export const layerPorts = (settings: Pick<Settings, "dataFile" | "zone">): Layer.Layer<
-  Store.Store | Accounts.Accounts | Deployment.Deployment,
+  Store.Store | TaskState.TaskState | Accounts.Accounts | Deployment.Deployment,
   Problem.StoreError
 > =>
   SqliteStore.layer({ filename: settings.dataFile, synchronous: "normal" }).pipe(

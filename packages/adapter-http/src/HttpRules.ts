@@ -1,24 +1,14 @@
 /**
  * Handlers of the rules endpoints: the effective pack and its parameters (overrides by the
  * subdistrict administrator), tasks with explanations, worklists and the workload
- * forecast. Facts come from `Store.load` within the caller's scope; the engines are the
- * core's pure functions.
+ * forecast. Worklists and tasks come from the core's `TaskState` port (kept by the SQLite
+ * adapter, recomputed from the store in memory) within the caller's scope; the forecast
+ * loads facts through `Store.load` and runs the core's pure engines.
  *
  * @since 0.1.0
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
-import {
-  Deployment,
-  Engine,
-  Forecast,
-  type Ids,
-  LocalDate,
-  Problem,
-  Rule,
-  RulePack,
-  type Task,
-  Worklist
-} from "@minqing/core"
+import { Deployment, Forecast, type Ids, LocalDate, Problem, Rule, RulePack, TaskState } from "@minqing/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
@@ -27,7 +17,7 @@ import { Api, RulePackView, RuleView } from "./Api.js"
 import { NotFound } from "./ApiError.js"
 import { Session, type SessionShape } from "./Auth.js"
 import { requireAdmin } from "./HttpAccounts.js"
-import { invalid, serverError } from "./internal/errors.js"
+import { forbidden, invalid, serverError } from "./internal/errors.js"
 import { checkSpan, load } from "./internal/scoped.js"
 
 const ruleView = (base: RulePack.RulePack, effective: RulePack.RulePack, overrides: Analytics.Overrides) =>
@@ -81,15 +71,12 @@ const findRule = (base: RulePack.RulePack, id: string) => {
 const liaisonOf = (session: SessionShape, requested: Ids.LiaisonId | undefined): Ids.LiaisonId | undefined =>
   requested ?? (session.actor.role === "liaison" ? session.account.liaisonId : undefined)
 
-const requireLiaison = (
-  facts: { readonly liaisons: ReadonlyArray<{ readonly id: string }> },
-  liaisonId: Ids.LiaisonId | undefined
-) =>
-  liaisonId === undefined || facts.liaisons.some((l) => l.id === liaisonId)
-    ? Effect.void
-    : Effect.fail(
-      new NotFound({ message: `No liaison "${liaisonId}" within your scope.`, kind: "liaison", id: liaisonId })
-    )
+// The port's refusal as the API's: an unknown place or liaison is a 404, a place above the
+// caller's scope a 403.
+const outsideScope = (session: SessionShape, error: TaskState.OutsideScope) =>
+  error.reason === "not-found"
+    ? Effect.fail(new NotFound({ message: error.message, kind: error.kind, id: error.id }))
+    : Effect.fail(forbidden(session.actor, `Place "${error.id}" is above your scope; ask for a place within it`))
 
 type Defined<A> =
   & { readonly [K in keyof A as undefined extends A[K] ? never : K]: A[K] }
@@ -160,22 +147,15 @@ export const layer = HttpApiBuilder.group(Api, "rules", (handlers) =>
       Effect.gen(function*() {
         const session = yield* Session
         const { analytics, pack } = yield* current
-        const { zone } = yield* Deployment.Deployment
+        const taskState = yield* TaskState.TaskState
         const date = urlParams.date ?? (yield* Deployment.today)
         const liaisonId = liaisonOf(session, urlParams.liaisonId)
-        const facts = yield* load(session, {
-          placeId: urlParams.placeId,
-          from: date,
-          to: date,
-          lookbackDays: analytics.lookbackDays
-        })
-        yield* requireLiaison(facts, liaisonId)
-        const worklist = Worklist.make(pack, facts, {
+        const worklist = yield* taskState.worklist(session.actor, pack, {
           date,
-          zone,
+          lookbackDays: analytics.lookbackDays,
           ...(liaisonId === undefined ? {} : { liaisonId }),
           ...(urlParams.placeId === undefined ? {} : { placeId: urlParams.placeId })
-        })
+        }).pipe(Effect.catchTags({ OutsideScope: (e) => outsideScope(session, e), StoreError: serverError }))
         return {
           ...dropUndefined({ date: worklist.date, liaisonId: worklist.liaisonId, placeId: worklist.placeId }),
           stops: worklist.stops.map((stop) => dropUndefined({ ...stop })),
@@ -186,25 +166,22 @@ export const layer = HttpApiBuilder.group(Api, "rules", (handlers) =>
       Effect.gen(function*() {
         const session = yield* Session
         const { analytics, pack } = yield* current
-        const { zone } = yield* Deployment.Deployment
+        const taskState = yield* TaskState.TaskState
         const today = yield* Deployment.today
         const from = urlParams.from ?? today
         const to = urlParams.to ?? from
         const asOf = urlParams.asOf ?? today
         yield* checkSpan(from, to, 62)
         const liaisonId = liaisonOf(session, urlParams.liaisonId)
-        const facts = yield* load(session, {
-          placeId: urlParams.placeId,
+        const listed = yield* taskState.tasks(session.actor, pack, {
           from,
-          to: LocalDate.max(to, asOf),
-          lookbackDays: analytics.lookbackDays
-        })
-        yield* requireLiaison(facts, liaisonId)
-        const owners = Worklist.owners(facts)
-        const tasks = Engine.evaluate(pack, facts, { asOf, from, to, zone }).filter((t: Task.Task) =>
-          (liaisonId === undefined || owners.get(t.householdId)?.id === liaisonId) &&
-          (urlParams.state === undefined || t.state === urlParams.state)
-        )
+          to,
+          asOf,
+          lookbackDays: analytics.lookbackDays,
+          ...(liaisonId === undefined ? {} : { liaisonId }),
+          ...(urlParams.placeId === undefined ? {} : { placeId: urlParams.placeId })
+        }).pipe(Effect.catchTags({ OutsideScope: (e) => outsideScope(session, e), StoreError: serverError }))
+        const tasks = urlParams.state === undefined ? listed : listed.filter((t) => t.state === urlParams.state)
         return { from, to, asOf, tasks }
       }))
     .handle("forecast", ({ urlParams }) =>

@@ -12,7 +12,7 @@
  * import { createServer } from "node:http"
  *
  * const Main = Server.layer({ maxBodyBytes: 1024 * 1024 }).pipe(
- *   Layer.provide(SqliteStore.layer({ filename: "minqing.db" })), // Store + Accounts
+ *   Layer.provide(SqliteStore.layer({ filename: "minqing.db" })), // Store, TaskState, Accounts
  *   Layer.provide(BreakGlass.layerMemory),
  *   Layer.provide(NodeHttpServer.layer(createServer, { port: 3000 }))
  * )
@@ -33,7 +33,7 @@ import type * as HttpRouter from "@effect/platform/HttpRouter"
 import type * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import { type Accounts, type Deployment, Problem, type Store } from "@minqing/core"
+import { type Accounts, type Deployment, Problem, type Store, type TaskState } from "@minqing/core"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
@@ -93,7 +93,12 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 export const layerApi: Layer.Layer<
   HttpApi.Api,
   never,
-  Store.Store | Accounts.Accounts | Deployment.Deployment | BreakGlassLog | Analytics.Analytics
+  | Store.Store
+  | TaskState.TaskState
+  | Accounts.Accounts
+  | Deployment.Deployment
+  | BreakGlassLog
+  | Analytics.Analytics
 > = HttpApiBuilder.api(Api).pipe(
   Layer.provide([
     HttpSystem.layer,
@@ -226,7 +231,9 @@ export const requestLog: <E, R>(app: HttpApp.Default<E, R>) => HttpApp.Default<E
 
 /**
  * The whole server as a layer over an `HttpServer`: the API, `/openapi.json` (OpenAPI 3.1),
- * the docs page at `/docs`, the guard and the request log.
+ * the docs page at `/docs`, the guard and the request log. Worklists and tasks come from the
+ * `TaskState` port: `SqliteStore.layer` provides one that keeps tasks in the file,
+ * `MemoryStore.layerMemory` one that recomputes them from the store.
  *
  * @since 0.1.0
  * @category layers
@@ -239,6 +246,7 @@ export const layer = (
   | HttpServer.HttpServer
   | HttpRouter.HttpRouter.DefaultServices
   | Store.Store
+  | TaskState.TaskState
   | Accounts.Accounts
   | Deployment.Deployment
   | BreakGlassLog

@@ -36,26 +36,36 @@ const householdOf = (facts: { readonly households: ReadonlyArray<Household> }): 
 const householdRef = (h: Household) => ({ tag: "Household", id: h.id })
 const residentRef = (r: Resident) => ({ tag: "Resident", id: r.id })
 
+const inactive = (r: Household | Resident) => () =>
+  `${r._tag === "Household" ? "household" : "resident"} ${r.id} is inactive after ${r.activeUntil}`
+
 /**
  * Applies from `from` (no earlier than each record's `activeFrom`) until the earliest of
- * `end` and the records' `activeUntil`, saying which ended it. One object per subject: the
- * rules run over every resident of a district.
+ * `endDate` and the records' `activeUntil`, saying which ended it. The rules run over every
+ * resident of a district, so the words are built only when a task's explanation is read.
  */
 const within = (
   from: LocalDate.LocalDate,
-  records: ReadonlyArray<Household | Resident>,
-  because: ReadonlyArray<string>,
-  facts: ReadonlyArray<Task.FactRef>,
-  end?: { readonly date: LocalDate.LocalDate; readonly stopped: string }
+  first: Household | Resident,
+  second: Household | undefined,
+  because: () => ReadonlyArray<string>,
+  facts: () => ReadonlyArray<Task.FactRef>,
+  endDate?: LocalDate.LocalDate,
+  endStopped?: () => string
 ): Rule.Applicability => {
   let start = from
-  let until = end?.date
-  let stopped = end?.stopped
-  for (const r of records) {
-    if (r.activeFrom > start) start = r.activeFrom
-    if (r.activeUntil !== undefined && (until === undefined || r.activeUntil < until)) {
-      until = r.activeUntil
-      stopped = `${r._tag === "Household" ? "household" : "resident"} ${r.id} is inactive after ${r.activeUntil}`
+  let until = endDate
+  let stopped = endStopped
+  if (first.activeFrom > start) start = first.activeFrom
+  if (first.activeUntil !== undefined && (until === undefined || first.activeUntil < until)) {
+    until = first.activeUntil
+    stopped = inactive(first)
+  }
+  if (second !== undefined) {
+    if (second.activeFrom > start) start = second.activeFrom
+    if (second.activeUntil !== undefined && (until === undefined || second.activeUntil < until)) {
+      until = second.activeUntil
+      stopped = inactive(second)
     }
   }
   return Rule.applies({ from: start, until, because, facts, stopped })
@@ -78,7 +88,13 @@ export const householdSweep = Rule.make({
   params: Schema.Struct({ cadence: Recurrence.Pattern, window: Rule.Window, priority: Task.Priority }),
   defaults: { cadence: Recurrence.patternDaily, window: Rule.sameDay, priority: "normal" },
   applies: (h) =>
-    within(h.activeFrom, [h], [`household ${h.id} (${h.address}) is active from ${h.activeFrom}`], [householdRef(h)]),
+    within(
+      h.activeFrom,
+      h,
+      undefined,
+      () => [`household ${h.id} (${h.address}) is active from ${h.activeFrom}`],
+      () => [householdRef(h)]
+    ),
   recurrence: (_, { from, params }) => Recurrence.make(params.cadence, from),
   window: (_, params) => params.window,
   priority: (_, params) => params.priority,
@@ -109,10 +125,10 @@ export const elderlyAloneCheckin = Rule.make({
     const h = householdOf(facts)
     if (h === undefined || !r.livesAlone) return undefined
     const aged = dateOfAge(r.birthDate, params.minAge)
-    return within(aged, [r, h], [
+    return within(aged, r, h, () => [
       `${r.name} (${r.id}) lives alone`,
       `aged ${params.minAge} or more from ${aged} (born ${r.birthDate})`
-    ], [residentRef(r), householdRef(h)])
+    ], () => [residentRef(r), householdRef(h)])
   },
   recurrence: (_, { from, params }) => Recurrence.make(params.cadence, from),
   window: (_, params) => params.window,
@@ -176,11 +192,9 @@ export const vaccinationFollowup = Rule.make({
     if (h === undefined || r.presence !== "present") return undefined
     const e = r.eligibility
     let eligibleFrom: LocalDate.LocalDate = LocalDate.MIN
-    let eligibility = "eligible"
     if (e._tag === "temporarily-contraindicated") {
       if (e.until === undefined) return undefined
       eligibleFrom = plusDays(e.until, 1)
-      eligibility = `eligible again from ${eligibleFrom} (temporary contraindication until ${e.until})`
     } else if (e._tag === "permanently-contraindicated") {
       return undefined
     }
@@ -188,17 +202,20 @@ export const vaccinationFollowup = Rule.make({
     const course = courseCompleteOn(r, params.dosesNeeded, params.defaultDosesNeeded)
     return within(
       LocalDate.max(aged, eligibleFrom),
-      [r, h],
-      [
-        `${r.name} (${r.id}) is present and ${eligibility}`,
+      r,
+      h,
+      () => [
+        `${r.name} (${r.id}) is present and ${
+          e._tag === "temporarily-contraindicated"
+            ? `eligible again from ${eligibleFrom} (temporary contraindication until ${e.until})`
+            : "eligible"
+        }`,
         `aged ${params.minAge} or more from ${aged} (born ${r.birthDate})`,
         `${r.doses.length} dose(s) recorded`
       ],
-      [residentRef(r), householdRef(h)],
-      course === undefined ? undefined : {
-        date: plusDays(course.date, -1),
-        stopped: `primary course complete on ${course.date} (${course.needed} doses)`
-      }
+      () => [residentRef(r), householdRef(h)],
+      course === undefined ? undefined : plusDays(course.date, -1),
+      course === undefined ? undefined : () => `primary course complete on ${course.date} (${course.needed} doses)`
     )
   },
   recurrence: (_, { from, params }) => Recurrence.every(params.everyDays, from),
@@ -221,16 +238,18 @@ const arrivalApplies = (
   from: LocalDate.LocalDate,
   h: Household,
   zone: TimeZone.TimeZone,
-  because: ReadonlyArray<string>
+  because: () => ReadonlyArray<string>
 ): Rule.Applicability => {
-  const day = Arrival.arrivalDate(a)
-  const reported = zone.dateOf(a.reportedAt.epochMillis)
-  const app = within(from, [h], [
-    `${personOf(a)} arriving from ${a.origin} (${a.originRisk} risk) on ${day}${
-      a.actualArrival === undefined ? " (expected)" : ""
-    }, reported on ${reported}${reported < day ? " in advance" : ""}`,
-    ...because
-  ], [{ tag: "ArrivalReport", id: a.id }, householdRef(h)])
+  const app = within(from, h, undefined, () => {
+    const day = Arrival.arrivalDate(a)
+    const reported = zone.dateOf(a.reportedAt.epochMillis)
+    return [
+      `${personOf(a)} arriving from ${a.origin} (${a.originRisk} risk) on ${day}${
+        a.actualArrival === undefined ? " (expected)" : ""
+      }, reported on ${reported}${reported < day ? " in advance" : ""}`,
+      ...because()
+    ]
+  }, () => [{ tag: "ArrivalReport", id: a.id }, householdRef(h)])
   return a.status === "cancelled" ? Rule.cancel(app, `arrival report ${a.id} was cancelled`) : app
 }
 
@@ -251,7 +270,7 @@ export const arrivalFirstVisit = Rule.make({
   defaults: { window: { before: 0, after: 1 }, priority: "high" },
   applies: (a, { facts, zone }) => {
     const h = householdOf(facts)
-    return h === undefined ? undefined : arrivalApplies(a, Arrival.arrivalDate(a), h, zone, [])
+    return h === undefined ? undefined : arrivalApplies(a, Arrival.arrivalDate(a), h, zone, () => [])
   },
   recurrence: (a) => Recurrence.once(Arrival.arrivalDate(a)),
   window: (_, params) => params.window,
@@ -283,7 +302,7 @@ export const arrivalMonitoring = Rule.make({
     const days = a.monitoringDays ?? params.days[a.originRisk]
     if (h === undefined || days === 0) return undefined
     const start = plusDays(Arrival.arrivalDate(a), 1)
-    return arrivalApplies(a, start, h, zone, [
+    return arrivalApplies(a, start, h, zone, () => [
       a.monitoringDays === undefined
         ? `${days} monitoring days for ${a.originRisk} risk origins`
         : `the report sets ${days} monitoring days`
@@ -302,16 +321,15 @@ export const arrivalMonitoring = Rule.make({
 const campaignApplies = (s: Rule.CampaignHousehold): Rule.Applicability =>
   within(
     s.campaign.period.from,
-    [s.household],
-    [
+    s.household,
+    undefined,
+    () => [
       `campaign "${s.campaign.name}" (${s.campaign.id}) runs ${s.campaign.period.from}..${s.campaign.period.to}`,
       `household ${s.household.id} is in grid ${s.household.gridId}, inside the campaign's scope ${s.campaign.scopeId}`
     ],
-    [{ tag: "Campaign", id: s.campaign.id }, householdRef(s.household)],
-    {
-      date: s.campaign.period.to,
-      stopped: `campaign ${s.campaign.id} ended on ${s.campaign.period.to}`
-    }
+    () => [{ tag: "Campaign", id: s.campaign.id }, householdRef(s.household)],
+    s.campaign.period.to,
+    () => `campaign ${s.campaign.id} ended on ${s.campaign.period.to}`
   )
 
 /**
@@ -398,10 +416,12 @@ export const matterFollowup = Rule.make({
     const resolved = m.resolution === undefined ? undefined : zone.dateOf(m.resolution.at.epochMillis)
     return within(
       opened,
-      [h],
-      [`${m.category} matter ${m.id} opened on ${opened}: ${m.summary}`, `status: ${m.status}`],
-      [{ tag: "Matter", id: m.id }, householdRef(h)],
-      resolved === undefined ? undefined : { date: plusDays(resolved, -1), stopped: `matter resolved on ${resolved}` }
+      h,
+      undefined,
+      () => [`${m.category} matter ${m.id} opened on ${opened}: ${m.summary}`, `status: ${m.status}`],
+      () => [{ tag: "Matter", id: m.id }, householdRef(h)],
+      resolved === undefined ? undefined : plusDays(resolved, -1),
+      resolved === undefined ? undefined : () => `matter resolved on ${resolved}`
     )
   },
   recurrence: (m, { params, zone }) =>

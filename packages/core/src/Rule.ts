@@ -220,6 +220,12 @@ export const campaignHousehold = (campaignKind: Campaign["kind"]): Subject<Campa
  * - `because`: the facts that made it apply, in words; `facts`: the same by reference.
  * - `stopped`: why it stopped applying, shown on cancelled tasks.
  *
+ * `because`, `facts` and `stopped` may be given as functions (see `applies`): they are then
+ * computed when first read, which the engine does only for subjects that have a task in the
+ * dates it evaluates. Narrow an applicability with the combinators (`startingOn`,
+ * `endingOn`, `within`, `because`, `cancel`), which keep them lazy; an object spread reads
+ * them.
+ *
  * @since 0.1.0
  * @category applicability
  */
@@ -232,15 +238,92 @@ export interface Applicability extends Pipeable {
   readonly stopped: string | undefined
 }
 
-const ApplicabilityProto = {
+type Lazy<A> = A | (() => A)
+
+const force = <A>(value: Lazy<A>): A => typeof value === "function" ? (value as () => A)() : value
+
+class ApplicabilityImpl implements Applicability {
+  #because: Lazy<ReadonlyArray<string>>
+  #facts: Lazy<ReadonlyArray<Task.FactRef>>
+  #stopped: Lazy<string | undefined>
+  constructor(
+    readonly from: LocalDate.LocalDate,
+    readonly until: LocalDate.LocalDate | undefined,
+    readonly cancelled: boolean,
+    because: Lazy<ReadonlyArray<string>>,
+    facts: Lazy<ReadonlyArray<Task.FactRef>>,
+    stopped: Lazy<string | undefined>
+  ) {
+    this.#because = because
+    this.#facts = facts
+    this.#stopped = stopped
+  }
+  get because(): ReadonlyArray<string> {
+    const b = this.#because
+    return typeof b === "function" ? (this.#because = b()) : b
+  }
+  get facts(): ReadonlyArray<Task.FactRef> {
+    const f = this.#facts
+    return typeof f === "function" ? (this.#facts = f()) : f
+  }
+  get stopped(): string | undefined {
+    const s = this.#stopped
+    return typeof s === "function" ? (this.#stopped = s()) : s
+  }
+  /** The parts as given, to narrow without reading them. */
+  get lazy(): Parts {
+    return { because: this.#because, facts: this.#facts, stopped: this.#stopped }
+  }
   pipe() {
     // eslint-disable-next-line prefer-rest-params
     return pipeArguments(this, arguments)
   }
+  toJSON() {
+    return {
+      from: this.from,
+      until: this.until,
+      cancelled: this.cancelled,
+      because: this.because,
+      facts: this.facts,
+      stopped: this.stopped
+    }
+  }
 }
 
+interface Parts {
+  readonly because: Lazy<ReadonlyArray<string>>
+  readonly facts: Lazy<ReadonlyArray<Task.FactRef>>
+  readonly stopped: Lazy<string | undefined>
+}
+
+const NONE: ReadonlyArray<never> = []
+
+/** The lazy parts of any applicability (one made elsewhere is read as it is). */
+const lazyOf = (self: Applicability): Parts => self instanceof ApplicabilityImpl ? self.lazy : self
+
+const make_ = (
+  from: LocalDate.LocalDate,
+  until: LocalDate.LocalDate | undefined,
+  cancelled: boolean,
+  because: Lazy<ReadonlyArray<string>>,
+  facts: Lazy<ReadonlyArray<Task.FactRef>>,
+  stopped: Lazy<string | undefined>
+): Applicability => new ApplicabilityImpl(from, until, cancelled, because, facts, stopped)
+
 /**
- * An applicability from its parts.
+ * An applicability from its parts. `because`, `facts` and `stopped` may be functions,
+ * called once when first read: a rule that applies to many subjects builds its words only
+ * for the subjects whose tasks someone reads.
+ *
+ * @example
+ * ```ts
+ * import { LocalDate, Rule } from "@minqing/core"
+ *
+ * const app = Rule.applies({
+ *   from: LocalDate.make("2021-05-01"),
+ *   because: () => ["built only when a task's explanation is read"]
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category applicability
@@ -249,19 +332,18 @@ export const applies = (options: {
   readonly from: LocalDate.LocalDate
   readonly until?: LocalDate.LocalDate | undefined
   readonly cancelled?: boolean | undefined
-  readonly because?: ReadonlyArray<string> | undefined
-  readonly facts?: ReadonlyArray<Task.FactRef> | undefined
-  readonly stopped?: string | undefined
-}): Applicability => {
-  const a = Object.create(ApplicabilityProto)
-  a.from = options.from
-  a.until = options.until
-  a.cancelled = options.cancelled ?? false
-  a.because = options.because ?? []
-  a.facts = options.facts ?? []
-  a.stopped = options.stopped
-  return a
-}
+  readonly because?: ReadonlyArray<string> | (() => ReadonlyArray<string>) | undefined
+  readonly facts?: ReadonlyArray<Task.FactRef> | (() => ReadonlyArray<Task.FactRef>) | undefined
+  readonly stopped?: string | (() => string | undefined) | undefined
+}): Applicability =>
+  make_(
+    options.from,
+    options.until,
+    options.cancelled ?? false,
+    options.because ?? NONE,
+    options.facts ?? NONE,
+    options.stopped
+  )
 
 /**
  * Applies over an inclusive period (a campaign's, a season's).
@@ -288,6 +370,9 @@ export const since = (
   facts: ReadonlyArray<Task.FactRef> = []
 ): Applicability => applies({ from, because, facts })
 
+const appendTo = <A>(list: Lazy<ReadonlyArray<A>>, item: A): Lazy<ReadonlyArray<A>> =>
+  typeof list === "function" ? () => [...force(list), item] : [...list, item]
+
 /**
  * Narrows to start no earlier than a date.
  *
@@ -299,12 +384,17 @@ export const startingOn: {
   (self: Applicability, date: LocalDate.LocalDate, because?: string): Applicability
 } = dual(
   (args) => typeof args[0] === "object",
-  (self: Applicability, date: LocalDate.LocalDate, because?: string): Applicability =>
-    applies({
-      ...self,
-      from: LocalDate.max(self.from, date),
-      because: because === undefined ? self.because : [...self.because, because]
-    })
+  (self: Applicability, date: LocalDate.LocalDate, because?: string): Applicability => {
+    const lazy = lazyOf(self)
+    return make_(
+      LocalDate.max(self.from, date),
+      self.until,
+      self.cancelled,
+      because === undefined ? lazy.because : appendTo(lazy.because, because),
+      lazy.facts,
+      lazy.stopped
+    )
+  }
 )
 
 /**
@@ -318,8 +408,11 @@ export const endingOn: {
   (self: Applicability, date: LocalDate.LocalDate, stopped: string): Applicability
 } = dual(
   3,
-  (self: Applicability, date: LocalDate.LocalDate, stopped: string): Applicability =>
-    self.until !== undefined && self.until <= date ? self : applies({ ...self, until: date, stopped })
+  (self: Applicability, date: LocalDate.LocalDate, stopped: string): Applicability => {
+    if (self.until !== undefined && self.until <= date) return self
+    const lazy = lazyOf(self)
+    return make_(self.from, date, self.cancelled, lazy.because, lazy.facts, stopped)
+  }
 )
 
 /**
@@ -359,13 +452,20 @@ export const within: {
   },
   name: string
 ): Applicability => {
-  const narrowed = applies({
-    ...self,
-    from: LocalDate.max(self.from, record.activeFrom),
-    facts: self.facts.some((f) => f.tag === record._tag && f.id === record.id)
-      ? self.facts
-      : [...self.facts, { tag: record._tag, id: record.id }]
-  })
+  const lazy = lazyOf(self)
+  const withRecord = (facts: ReadonlyArray<Task.FactRef>) =>
+    facts.some((f) => f.tag === record._tag && f.id === record.id)
+      ? facts
+      : [...facts, { tag: record._tag, id: record.id }]
+  const facts = lazy.facts
+  const narrowed = make_(
+    LocalDate.max(self.from, record.activeFrom),
+    self.until,
+    self.cancelled,
+    lazy.because,
+    typeof facts === "function" ? () => withRecord(facts()) : withRecord(facts),
+    lazy.stopped
+  )
   return record.activeUntil === undefined
     ? narrowed
     : endingOn(narrowed, record.activeUntil, `${name} is inactive after ${record.activeUntil}`)
@@ -382,12 +482,17 @@ export const because: {
   (self: Applicability, reason: string, fact?: Task.FactRef): Applicability
 } = dual(
   (args) => typeof args[0] === "object" && args[0] !== null && "because" in args[0],
-  (self: Applicability, reason: string, fact?: Task.FactRef): Applicability =>
-    applies({
-      ...self,
-      because: [...self.because, reason],
-      facts: fact === undefined ? self.facts : [...self.facts, fact]
-    })
+  (self: Applicability, reason: string, fact?: Task.FactRef): Applicability => {
+    const lazy = lazyOf(self)
+    return make_(
+      self.from,
+      self.until,
+      self.cancelled,
+      appendTo(lazy.because, reason),
+      fact === undefined ? lazy.facts : appendTo(lazy.facts, fact),
+      lazy.stopped
+    )
+  }
 )
 
 /**
@@ -399,7 +504,10 @@ export const because: {
 export const cancel: {
   (stopped: string): (self: Applicability) => Applicability
   (self: Applicability, stopped: string): Applicability
-} = dual(2, (self: Applicability, stopped: string): Applicability => applies({ ...self, cancelled: true, stopped }))
+} = dual(2, (self: Applicability, stopped: string): Applicability => {
+  const lazy = lazyOf(self)
+  return make_(self.from, self.until, true, lazy.because, lazy.facts, stopped)
+})
 
 // ---------------------------------------------------------------------------------------------
 // Resolution

@@ -91,6 +91,55 @@ describe("rules", () => {
     assert.deepStrictEqual(elderly.explanation.facts, [{ tag: "Resident", id: "r-9" }, { tag: "Household", id: "h-1" }])
   })
 
+  it("builds lazy explanations once, only for subjects with a task, and keeps them through the combinators", () => {
+    let built = 0
+    const lazy = Rule.make({
+      id: "lazy-words",
+      version: 1,
+      title: { "zh-Hans": "测试", "zh-Hant": "測試", en: "Lazy words" },
+      subject: Rule.household,
+      params: Schema.Struct({}),
+      defaults: {},
+      applies: (h) =>
+        Rule.applies({
+          from: h.activeFrom,
+          because: () => {
+            built++
+            return [`household ${h.id}`]
+          },
+          facts: () => [{ tag: "Household", id: h.id }]
+        }).pipe(
+          Rule.because("and one more reason"),
+          Rule.within(h, `household ${h.id}`),
+          Rule.startingOn(d("2021-05-01"))
+        ),
+      recurrence: (_, { from }) => Recurrence.daily(from),
+      resolvedBy: Rule.contacted
+    })
+    const facts = RuleTesting.facts()
+      .household("h-1")
+      .household("h-2", { activeFrom: "2021-06-01" })
+    const tasks = RuleTesting.tasks(RulePack.make("lazy", [lazy]), facts, "2021-05-10", {
+      from: "2021-05-09",
+      to: "2021-05-11"
+    })
+    assert.deepStrictEqual(tasks.map((t) => t.subjectId), ["h-1", "h-1", "h-1"])
+    // h-2 has no task in the dates: its words were never built; h-1's once for its three tasks
+    assert.strictEqual(built, 1)
+    assert.deepStrictEqual(tasks[0].explanation.because, ["household h-1", "and one more reason"])
+    assert.deepStrictEqual(tasks[0].explanation.facts, [{ tag: "Household", id: "h-1" }])
+    assert.strictEqual(tasks[2].explanation, tasks[0].explanation)
+    const app = Rule.applies({ from: d("2021-05-01"), because: () => ["lazy"], stopped: () => "ended" })
+    assert.deepStrictEqual(JSON.parse(JSON.stringify(Rule.endingOn(app, d("2021-05-09"), "moved out"))), {
+      from: "2021-05-01",
+      until: "2021-05-09",
+      cancelled: false,
+      because: ["lazy"],
+      facts: [],
+      stopped: "moved out"
+    })
+  })
+
   it("gives tasks deterministic ids, the same on every evaluation", () => {
     const facts = oldCouple().build()
     const options = { asOf: d("2021-05-10"), from: d("2021-05-01"), to: d("2021-05-20") }

@@ -15,6 +15,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
+import * as Masking from "./Masking.js"
 
 /**
  * Overrides of the pack as JSON: rule id → `false` (disabled) or `{ enabled?, params? }`.
@@ -88,7 +89,10 @@ export const effectivePack = (
     const overrides = yield* analytics.overrides.load
     const configured = RulePack.configure(analytics.pack, overrides)
     if (Either.isLeft(configured)) {
-      yield* Effect.logWarning("stored rule overrides no longer fit the pack; using the base pack", configured.left)
+      yield* Effect.logWarning(
+        "stored rule overrides no longer fit the pack; using the base pack",
+        Masking.maskText(configured.left.message)
+      )
       return { pack: analytics.pack, overrides: {} }
     }
     return { pack: configured.right, overrides }

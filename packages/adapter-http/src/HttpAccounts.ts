@@ -15,6 +15,7 @@ import { Api, Me } from "./Api.js"
 import { type Forbidden, NotFound, type ServerError } from "./ApiError.js"
 import { Session, type SessionShape } from "./Auth.js"
 import { forbidden, invalid, serverError } from "./internal/errors.js"
+import * as Masking from "./Masking.js"
 import * as Tokens from "./Tokens.js"
 
 /**
@@ -140,9 +141,13 @@ export const layer = HttpApiBuilder.group(Api, "accounts", (handlers) =>
           ...(payload.liaisonId === undefined ? {} : { liaisonId: payload.liaisonId }),
           active: payload.active
         })
-        yield* accounts.saveAccount(account).pipe(Effect.catchAll(serverError))
+        yield* accounts.saveAccount(account, session.actor).pipe(Effect.catchAll(serverError))
         yield* Effect.logInfo("account saved").pipe(
-          Effect.annotateLogs({ by: session.account.id, account: account.id, role: account.role })
+          Effect.annotateLogs({
+            by: Masking.maskText(session.account.id),
+            account: Masking.maskText(account.id),
+            role: account.role
+          })
         )
         return account
       }))
@@ -151,9 +156,15 @@ export const layer = HttpApiBuilder.group(Api, "accounts", (handlers) =>
         const session = yield* Session
         yield* requireAdmin(session, "Issuing tokens")
         const account = yield* findAccount(session, path.accountId)
-        const issued = yield* Tokens.issue(account.id, payload).pipe(Effect.catchAll(serverError))
+        const issued = yield* Tokens.issue(account.id, { ...payload, by: session.actor }).pipe(
+          Effect.catchAll(serverError)
+        )
         yield* Effect.logInfo("token issued").pipe(
-          Effect.annotateLogs({ by: session.account.id, account: account.id, token: issued.info.id })
+          Effect.annotateLogs({
+            by: Masking.maskText(session.account.id),
+            account: Masking.maskText(account.id),
+            token: issued.info.id
+          })
         )
         return issued
       }))
@@ -179,11 +190,15 @@ export const layer = HttpApiBuilder.group(Api, "accounts", (handlers) =>
           id: path.tokenId
         })
         if (!tokens.some((t) => t.id === path.tokenId)) return yield* notFound
-        const revoked = yield* accounts.revokeToken(path.tokenId, yield* Clock.currentTimeMillis).pipe(
+        const revoked = yield* accounts.revokeToken(path.tokenId, yield* Clock.currentTimeMillis, session.actor).pipe(
           Effect.catchAll(serverError)
         )
         if (!revoked) return yield* notFound
         yield* Effect.logInfo("token revoked").pipe(
-          Effect.annotateLogs({ by: session.account.id, account: account.id, token: path.tokenId })
+          Effect.annotateLogs({
+            by: Masking.maskText(session.account.id),
+            account: Masking.maskText(account.id),
+            token: Masking.maskText(path.tokenId)
+          })
         )
       })))

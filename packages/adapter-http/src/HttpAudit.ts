@@ -2,14 +2,19 @@
  * Handlers of the audit endpoints: the store's audit trail of writes (personal data masked
  * for roles that may not see it) and "break the glass" reads with their record.
  *
+ * The trail holds the writes of facts and the changes to accounts, tokens and rule
+ * parameters (`Accounts`); every "break the glass" grant joins it too, so the record of who
+ * read whose personal data outlives the process even where the `BreakGlassLog` is in memory.
+ *
  * @since 0.1.0
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
-import { Access, Store } from "@minqing/core"
+import { Access, Accounts, Fact, Store } from "@minqing/core"
 import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { randomUUID } from "node:crypto"
 import { Api, AuditPage, BreakGlassGrant, BreakGlassResult } from "./Api.js"
 import { NotFound } from "./ApiError.js"
@@ -19,11 +24,16 @@ import { requireAdmin } from "./HttpAccounts.js"
 import { forbidden, serverError } from "./internal/errors.js"
 import * as Masking from "./Masking.js"
 
+const factTags = new Set<string>(Fact.tags)
+
+// Personal fields of facts by their place, and anything that looks like a national ID or a
+// phone number in free text (notes, reasons, account ids and names, token labels).
 const maskEntry = (entry: Store.AuditEntry): Store.AuditEntry =>
   new Store.AuditEntry({
     ...entry,
-    ...(entry.before === undefined ? {} : { before: Masking.maskRecord(entry.before) }),
-    after: Masking.maskRecord(entry.after)
+    id: factTags.has(entry.tag) ? entry.id : Masking.maskText(entry.id),
+    ...(entry.before === undefined ? {} : { before: Masking.maskDeep(Masking.maskRecord(entry.before)) }),
+    after: Masking.maskDeep(Masking.maskRecord(entry.after))
   }, { disableValidation: true })
 
 /**
@@ -77,10 +87,26 @@ export const layer = HttpApiBuilder.group(Api, "audit", (handlers) =>
           at: DateTime.unsafeMake(now),
           expiresAt: DateTime.unsafeMake(now + (payload.minutes ?? 15) * 60_000)
         })
+        // The durable record first: no unmasked read without it.
+        const household = yield* store.get(session.actor, "Household", found.value.householdId).pipe(
+          Effect.catchAll(serverError)
+        )
+        const accounts = yield* Accounts.Accounts
+        yield* accounts.record(session.actor, {
+          tag: "BreakGlass",
+          id: grant.id,
+          operation: "create",
+          after: Schema.encodeSync(BreakGlassGrant)(grant),
+          places: Option.isSome(household) ? [household.value.gridId] : session.actor.scope
+        }).pipe(Effect.catchAll(serverError))
         const log = yield* BreakGlassLog
         yield* log.record(grant).pipe(Effect.catchAll(serverError))
         yield* Effect.logWarning("break the glass").pipe(
-          Effect.annotateLogs({ grant: grant.id, account: grant.accountId, resident: grant.residentId })
+          Effect.annotateLogs({
+            grant: grant.id,
+            account: Masking.maskText(grant.accountId),
+            resident: Masking.maskText(grant.residentId)
+          })
         )
         return new BreakGlassResult({ grant, resident: Masking.view(found.value, true) })
       }))

@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
-import { Deployment, Forecast, type Ids, LocalDate, Problem, Rule, RulePack, TaskState } from "@minqing/core"
+import { Accounts, Deployment, Forecast, type Ids, LocalDate, Problem, Rule, RulePack, TaskState } from "@minqing/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
@@ -19,6 +19,7 @@ import { Session, type SessionShape } from "./Auth.js"
 import { requireAdmin } from "./HttpAccounts.js"
 import { forbidden, invalid, serverError } from "./internal/errors.js"
 import { checkSpan, load } from "./internal/scoped.js"
+import * as Masking from "./Masking.js"
 
 const ruleView = (base: RulePack.RulePack, effective: RulePack.RulePack, overrides: Analytics.Overrides) =>
 (
@@ -86,6 +87,32 @@ type Defined<A> =
 const dropUndefined = <A extends object>(a: A): Defined<A> =>
   Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) as Defined<A>
 
+// A rule's parameters as the audit trail keeps them.
+const auditedParams = (view: RuleView) => ({ enabled: view.enabled, overridden: view.overridden, params: view.params })
+
+// Saves the overrides and records the change of one rule's parameters in the audit trail (at
+// the administrator's places); when the record cannot be written, the overrides go back.
+const saveAudited = (
+  session: SessionShape,
+  analytics: Analytics.Shape,
+  previous: Analytics.Overrides,
+  next: Analytics.Overrides,
+  before: RuleView,
+  after: RuleView
+) =>
+  Effect.gen(function*() {
+    const accounts = yield* Accounts.Accounts
+    yield* analytics.overrides.save(next)
+    yield* accounts.record(session.actor, {
+      tag: "RuleParameters",
+      id: after.id,
+      operation: "update",
+      before: auditedParams(before),
+      after: auditedParams(after),
+      places: session.actor.scope
+    }).pipe(Effect.tapError(() => analytics.overrides.save(previous)))
+  }).pipe(Effect.catchAll(serverError))
+
 /**
  * The rules handlers.
  *
@@ -106,7 +133,7 @@ export const layer = HttpApiBuilder.group(Api, "rules", (handlers) =>
       Effect.gen(function*() {
         const session = yield* Session
         yield* requireAdmin(session, "Changing rule parameters")
-        const { analytics, overrides } = yield* current
+        const { analytics, overrides, pack: running } = yield* current
         const rule = yield* findRule(analytics.pack, path.ruleId)
         const before = overrideOf(overrides[rule.id])
         const entry = {
@@ -126,22 +153,38 @@ export const layer = HttpApiBuilder.group(Api, "rules", (handlers) =>
             : []
           return yield* invalid([Problem.make("invalid", error.message, { path })], "Rule parameters refused")
         }
-        yield* analytics.overrides.save(next).pipe(Effect.catchAll(serverError))
-        yield* Effect.logInfo("rule override saved").pipe(
-          Effect.annotateLogs({ by: session.account.id, rule: rule.id })
+        const view = ruleView(analytics.pack, configured.right, next)(rule)
+        yield* saveAudited(
+          session,
+          analytics,
+          overrides,
+          next,
+          ruleView(analytics.pack, running, overrides)(rule),
+          view
         )
-        return ruleView(analytics.pack, configured.right, next)(rule)
+        yield* Effect.logInfo("rule override saved").pipe(
+          Effect.annotateLogs({ by: Masking.maskText(session.account.id), rule: rule.id })
+        )
+        return view
       }))
     .handle("reset", ({ path }) =>
       Effect.gen(function*() {
         const session = yield* Session
         yield* requireAdmin(session, "Changing rule parameters")
-        const { analytics, overrides } = yield* current
+        const { analytics, overrides, pack: running } = yield* current
         const rule = yield* findRule(analytics.pack, path.ruleId)
         const { [rule.id]: _dropped, ...rest } = overrides
-        yield* analytics.overrides.save(rest).pipe(Effect.catchAll(serverError))
-        const { pack } = yield* current
-        return ruleView(analytics.pack, pack, rest)(rule)
+        const configured = RulePack.configure(analytics.pack, rest)
+        const view = ruleView(analytics.pack, Either.getOrElse(configured, () => analytics.pack), rest)(rule)
+        yield* saveAudited(
+          session,
+          analytics,
+          overrides,
+          rest,
+          ruleView(analytics.pack, running, overrides)(rule),
+          view
+        )
+        return view
       }))
     .handle("worklist", ({ urlParams }) =>
       Effect.gen(function*() {

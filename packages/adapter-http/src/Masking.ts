@@ -89,3 +89,41 @@ export const view: {
   <F extends Fact.Fact>(fact: F, visible: boolean): FactView
 } = (fact: Fact.Fact, visible: boolean): any =>
   visible || personalFields[fact._tag].length === 0 ? fact : maskRecord(fact)
+
+// A national ID (17 digits and a check character) or a mainland mobile number, anywhere in a
+// text: an account id, a label or a reason may be built from one.
+const personalPattern = /\d{17}[\dXx]|1[3-9]\d{9}/g
+
+/**
+ * A text with every run that looks like a national ID or a mobile number masked — for free
+ * text that may carry personal data: log annotations, account ids and names, token labels,
+ * reasons.
+ *
+ * @example
+ * ```ts
+ * import { Masking } from "@minqing/adapter-http"
+ *
+ * Masking.maskText("acct-13812345678") // "acct-138****5678"
+ * ```
+ *
+ * @since 0.1.0
+ * @category masking
+ */
+export const maskText = (text: string): string =>
+  text.replace(
+    personalPattern,
+    (match) => match.length === 18 ? PersonalData.maskNationalId(match) : PersonalData.maskPhone(match)
+  )
+
+/**
+ * {@link maskText} applied to every string inside a JSON-like value (keys stay as they are).
+ *
+ * @since 0.1.0
+ * @category masking
+ */
+export const maskDeep = (value: unknown): unknown => {
+  if (typeof value === "string") return maskText(value)
+  if (Array.isArray(value)) return value.map(maskDeep)
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v)]))
+  return value
+}

@@ -33,16 +33,19 @@ import type * as HttpRouter from "@effect/platform/HttpRouter"
 import type * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as UrlParams from "@effect/platform/UrlParams"
 import { type Accounts, type Deployment, Problem, type Store, type TaskState } from "@minqing/core"
 import * as Cause from "effect/Cause"
+import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import * as Analytics from "./Analytics.js"
 import { Api } from "./Api.js"
-import { NotFound, PayloadTooLarge, ServerError } from "./ApiError.js"
+import { type Invalid, NotFound, PayloadTooLarge, ServerError } from "./ApiError.js"
 import type { BreakGlassLog } from "./BreakGlass.js"
 import * as HttpAccounts from "./HttpAccounts.js"
 import * as HttpAudit from "./HttpAudit.js"
@@ -54,6 +57,7 @@ import * as HttpSync from "./HttpSync.js"
 import * as HttpSystem from "./HttpSystem.js"
 import * as HttpValidation from "./HttpValidation.js"
 import { invalid } from "./internal/errors.js"
+import * as Masking from "./Masking.js"
 
 /**
  * Options of the server.
@@ -160,13 +164,72 @@ const translate = <E>(cause: Cause.Cause<E>, limit: number) =>
       )
     }
     if (Option.isSome(failure) || Cause.isInterruptedOnly(cause)) return yield* Effect.failCause(cause)
-    yield* Effect.logError("unexpected defect", cause)
+    yield* Effect.logError("unexpected defect", Masking.maskText(Cause.pretty(cause)))
     return yield* new ServerError({ message: "Internal error; it has been logged. Retry later." })
   })
 
+// A body without `Content-Length` (chunked) is read here, not by the platform: past the
+// limit the platform stops reading and destroys the request, which on Node cuts the
+// connection before any answer. Here the rest is read and dropped, so the client gets its
+// 413. A sender that keeps going past `drainBytes` is cut off after all.
+const drainBytes = (limit: number) => Math.max(8 * limit, 16 * 1024 * 1024)
+
+const readBounded = (
+  request: HttpServerRequest.HttpServerRequest,
+  limit: number
+): Effect.Effect<Uint8Array | undefined, Invalid> =>
+  Effect.map(
+    Stream.runFoldWhile(
+      request.stream,
+      { chunks: Chunk.empty<Uint8Array>(), bytes: 0 },
+      (read) => read.bytes <= drainBytes(limit),
+      (read, chunk) => ({
+        chunks: read.bytes + chunk.length <= limit ? Chunk.append(read.chunks, chunk) : read.chunks,
+        bytes: read.bytes + chunk.length
+      })
+    ),
+    (read) => {
+      if (read.bytes > limit) return undefined
+      const body = new Uint8Array(read.bytes)
+      let offset = 0
+      for (const chunk of read.chunks) {
+        body.set(chunk, offset)
+        offset += chunk.length
+      }
+      return body
+    }
+  ).pipe(Effect.mapError((error) =>
+    invalid(
+      [Problem.make("invalid", `the body could not be read: ${error.message.slice(0, 200)}`)],
+      "Malformed body"
+    )
+  ))
+
+// The request with its body already read: the handlers decode it from memory.
+const withBody = (
+  request: HttpServerRequest.HttpServerRequest,
+  body: Uint8Array
+): HttpServerRequest.HttpServerRequest => {
+  const text = new TextDecoder().decode(body)
+  const decodeError = (cause: unknown) => new HttpServerError.RequestError({ request, reason: "Decode", cause })
+  return Object.create(request, {
+    text: { value: Effect.succeed(text) },
+    json: { value: Effect.try({ try: (): unknown => (text === "" ? null : JSON.parse(text)), catch: decodeError }) },
+    arrayBuffer: { value: Effect.succeed(body.slice().buffer) },
+    urlParamsBody: {
+      value: Effect.try({ try: () => UrlParams.fromInput(new URLSearchParams(text)), catch: decodeError })
+    },
+    stream: { value: Stream.succeed(body) },
+    modify: {
+      value: (options: Parameters<HttpServerRequest.HttpServerRequest["modify"]>[0]) =>
+        withBody(request.modify(options), body)
+    }
+  })
+}
+
 /**
  * Guards every request: refuses bodies over the limit with 413 (by `Content-Length`, and
- * while reading), bodies declared as anything but JSON with `Invalid` (400, at the path
+ * while reading, chunked bodies included), bodies declared as anything but JSON with `Invalid` (400, at the path
  * `content-type`), answers undecodable requests and malformed JSON with `Invalid` (400)
  * listing every field's path, unknown routes with `NotFound`, and anything unexpected with
  * `ServerError` — never a bare 500.
@@ -178,7 +241,8 @@ export const layerGuard = (maxBodyBytes: number = DEFAULT_MAX_BODY_BYTES): Layer
   HttpApiBuilder.middleware(Api, (app: HttpApp.Default) =>
     Effect.gen(function*() {
       const request = yield* HttpServerRequest.HttpServerRequest
-      const length = Number(request.headers["content-length"] ?? "0")
+      const declared = request.headers["content-length"]
+      const length = Number(declared ?? "0")
       if (Number.isFinite(length) && length > maxBodyBytes) return yield* tooLarge(maxBodyBytes)
       // Bodies are JSON. Any other declared type is refused before the body is read: read as
       // anything else it would be misparsed, ignored or, once already read, waited for forever.
@@ -199,6 +263,11 @@ export const layerGuard = (maxBodyBytes: number = DEFAULT_MAX_BODY_BYTES): Layer
           ],
           "Unsupported body"
         )
+      }
+      if (declared === undefined && request.headers["transfer-encoding"] !== undefined) {
+        const body = yield* readBounded(request, maxBodyBytes)
+        if (body === undefined) return yield* tooLarge(maxBodyBytes)
+        return yield* Effect.provideService(app, HttpServerRequest.HttpServerRequest, withBody(request, body))
       }
       return yield* HttpIncomingMessage.withMaxBodySize(app, Option.some(maxBodyBytes))
     }).pipe(Effect.catchAllCause((cause) => translate(cause, maxBodyBytes))))

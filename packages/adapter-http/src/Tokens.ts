@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Accounts } from "@minqing/core"
+import { type Access, Accounts } from "@minqing/core"
 import type { Problem } from "@minqing/core"
 import * as Clock from "effect/Clock"
 import * as DateTime from "effect/DateTime"
@@ -46,6 +46,8 @@ export const info = (token: Accounts.Token): TokenInfo =>
 /**
  * Issues a token for an account: a random secret `mq_<id>_<secret>`, of which only the
  * hash is stored. The secret is in the result and nowhere else. Default lifetime 30 days.
+ * The audit trail records the token (never its hash or secret) as issued `by` that actor
+ * (default: `Accounts.unattributed`).
  *
  * @example
  * ```ts
@@ -61,7 +63,11 @@ export const info = (token: Accounts.Token): TokenInfo =>
  */
 export const issue = (
   accountId: Accounts.AccountId,
-  options: { readonly label?: string | undefined; readonly expiresInDays?: number | undefined } = {}
+  options: {
+    readonly label?: string | undefined
+    readonly expiresInDays?: number | undefined
+    readonly by?: Access.Actor | undefined
+  } = {}
 ): Effect.Effect<IssuedToken, Problem.StoreError, Accounts.Accounts> =>
   Effect.gen(function*() {
     const accounts = yield* Accounts.Accounts
@@ -76,7 +82,7 @@ export const issue = (
       expiresAt: now + (options.expiresInDays ?? 30) * DAY,
       ...(options.label === undefined || options.label === "" ? {} : { label: options.label })
     })
-    yield* accounts.saveToken(token)
+    yield* accounts.saveToken(token, options.by)
     return new IssuedToken({ token: Redacted.make(secret), info: info(token) })
   })
 

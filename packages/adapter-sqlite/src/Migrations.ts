@@ -322,6 +322,24 @@ export const m0004_task_state: Effect.Effect<void, SqlError, SqlClient.SqlClient
 })
 
 /**
+ * Version 5: the content of audit entries that record no fact version — changes to accounts,
+ * tokens and deployment settings (rule parameters), and "break the glass" grants. Their rows
+ * in `audit` (and `placements`, for the scope of the trail) are written in the same
+ * transaction as the change; `audit_records` keeps the record before and after, as JSON.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const m0005_audit_records: Effect.Effect<void, SqlError, SqlClient.SqlClient> = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql.unsafe(`CREATE TABLE audit_records (
+    seq INTEGER PRIMARY KEY REFERENCES audit (seq),
+    before TEXT,
+    after TEXT NOT NULL
+  )`).raw
+})
+
+/**
  * Every migration, by `<id>_<name>`.
  *
  * @since 0.1.0
@@ -331,7 +349,8 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   "0001_schema": m0001_schema,
   "0002_coverage_columns": m0002_coverage_columns,
   "0003_coverage_pushdown": m0003_coverage_pushdown,
-  "0004_task_state": m0004_task_state
+  "0004_task_state": m0004_task_state,
+  "0005_audit_records": m0005_audit_records
 }
 
 /**
@@ -340,7 +359,7 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
  * @since 0.1.0
  * @category migrations
  */
-export const latest = 4
+export const latest = 5
 
 /**
  * Runs the migrations not yet applied, in order, inside the caller's transaction.

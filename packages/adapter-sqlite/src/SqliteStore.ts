@@ -456,8 +456,17 @@ export const make = (
             for (const v of versions) data.set(v.seq, JSON.parse(v.data))
           }
         }
-        return rows.map((r) =>
-          new Store.AuditEntry({
+        // Changes to accounts, tokens and settings (`Accounts`) keep their records beside the trail.
+        const factTags = new Set<string>(Fact.tags)
+        const records = new Map<number, { readonly before: string | null; readonly after: string }>()
+        for (const chunk of chunksOf(rows.filter((r) => !factTags.has(r.tag)).map((r) => r.seq), chunkSize)) {
+          const found = yield* sql<{ readonly seq: number; readonly before: string | null; readonly after: string }>`
+            SELECT seq, before, after FROM audit_records WHERE seq IN ${inList(chunk)}`
+          for (const f of found) records.set(f.seq, f)
+        }
+        return rows.map((r) => {
+          const record = records.get(r.seq)
+          return new Store.AuditEntry({
             seq: r.seq,
             at: DateTime.unsafeMake(r.at),
             actorId: r.actor_id,
@@ -465,10 +474,12 @@ export const make = (
             operation: r.operation,
             tag: r.tag,
             id: r.id,
-            ...(r.before_seq === null ? {} : { before: data.get(r.before_seq) }),
-            after: data.get(r.seq)
+            ...(record === undefined
+              ? (r.before_seq === null ? {} : { before: data.get(r.before_seq) })
+              : (record.before === null ? {} : { before: JSON.parse(record.before) })),
+            after: record === undefined ? data.get(r.seq) : JSON.parse(record.after)
           }, { disableValidation: true })
-        )
+        })
       }).pipe(inRead, Effect.mapError(toStoreError("reading the audit trail")))
 
     // ---------------------------------------------------------------------------------------

@@ -74,24 +74,85 @@ export class Token extends Schema.Class<Token>("Token")({
 }) {}
 
 /**
- * The accounts port.
+ * A change to a record kept outside the fact tables — an account, a token, a deployment
+ * setting such as a rule's parameters, a "break the glass" grant — as the audit trail keeps
+ * it. It joins the store's trail: `Store.audit` lists it (same sequence, same `AuditEntry`
+ * shape) to actors whose subtrees hold one of its `places`. `before` and `after` are plain
+ * JSON and never hold a secret.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface AuditedChange {
+  /** The kind of record: `Account`, `Token`, `RuleParameters`, `BreakGlass`… (the entry's `tag`). */
+  readonly tag: string
+  readonly id: string
+  readonly operation: "create" | "update"
+  readonly before?: unknown
+  readonly after: unknown
+  /** The places the change concerns; it is in the audit trail of whoever reaches one of them. */
+  readonly places: ReadonlyArray<PlaceId>
+}
+
+/**
+ * Who a change is recorded as when the caller names nobody (seeding, scripts).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const unattributed: Actor = new Actor({ id: "system", role: "subdistrict-admin", scope: [] }, {
+  disableValidation: true
+})
+
+/**
+ * An account or a token as the audit trail keeps it: the account encoded, the token's public
+ * fields (never its hash).
+ *
+ * @since 0.1.0
+ * @category audit
+ */
+export const audited = (record: Account | Token): unknown =>
+  record instanceof Token
+    ? {
+      id: record.id,
+      accountId: record.accountId,
+      ...(record.label === undefined ? {} : { label: record.label }),
+      issuedAt: record.issuedAt,
+      expiresAt: record.expiresAt,
+      ...(record.revokedAt === undefined ? {} : { revokedAt: record.revokedAt })
+    }
+    : Schema.encodeSync(Account)(record)
+
+/**
+ * The accounts port. Every change it makes (saving an account, saving or revoking a token)
+ * joins the audit trail as an {@link AuditedChange} by the given actor (or
+ * {@link unattributed}), in the same transaction where the storage has them; `record`
+ * adds a change made elsewhere (rule parameters, break-the-glass grants).
  *
  * @since 0.1.0
  * @category models
  */
 export interface Shape {
-  /** Creates or replaces an account. */
-  readonly saveAccount: (account: Account) => Effect.Effect<void, StoreError>
+  /** Creates or replaces an account, audited as `Account` at the places of its old and new scope. */
+  readonly saveAccount: (account: Account, by?: Actor) => Effect.Effect<void, StoreError>
   readonly getAccount: (id: AccountId) => Effect.Effect<Option.Option<Account>, StoreError>
   readonly listAccounts: Effect.Effect<ReadonlyArray<Account>, StoreError>
-  /** Stores a token (its hash). Token ids and hashes are unique. */
-  readonly saveToken: (token: Token) => Effect.Effect<void, StoreError>
+  /**
+   * Stores a token (its hash). Token ids and hashes are unique. Audited as `Token` (without
+   * its hash) at the places of its account's scope.
+   */
+  readonly saveToken: (token: Token, by?: Actor) => Effect.Effect<void, StoreError>
   /** The token with this hash, revoked or not (callers check expiry and revocation). */
   readonly findToken: (hash: string) => Effect.Effect<Option.Option<Token>, StoreError>
   /** The tokens of an account. */
   readonly listTokens: (accountId: AccountId) => Effect.Effect<ReadonlyArray<Token>, StoreError>
-  /** Marks a token revoked at the instant; `false` when no such token exists. */
-  readonly revokeToken: (id: string, at: number) => Effect.Effect<boolean, StoreError>
+  /**
+   * Marks a token revoked at the instant; `false` when no such token exists. A first
+   * revocation is audited as an update of the `Token`.
+   */
+  readonly revokeToken: (id: string, at: number, by?: Actor) => Effect.Effect<boolean, StoreError>
+  /** Adds a change made outside this port to the audit trail. */
+  readonly record: (by: Actor, change: AuditedChange) => Effect.Effect<void, StoreError>
 }
 
 /**

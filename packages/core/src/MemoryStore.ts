@@ -293,8 +293,15 @@ export const make: Effect.Effect<
         const vis = visibility(actor, v, options.scope)
         const facts: Array<Fact.Fact> = []
         const start = since === undefined ? 0 : Number(since)
-        // `log[i].seq === i + 1`, so the first entry after `start` is at index `start`.
-        for (let i = Math.max(0, start); i < log.length; i++) {
+        // `log` is in `seq` order, with gaps where accounts' changes took a number: the first
+        // entry after `start` is found by bisection.
+        let first = 0
+        for (let end = log.length; first < end;) {
+          const mid = (first + end) >>> 1
+          if (log[mid].seq <= start) first = mid + 1
+          else end = mid
+        }
+        for (let i = first; i < log.length; i++) {
           const entry = log[i]
           const history = records[entry.tag].get(entry.id)!
           if (history[history.length - 1].seq !== entry.seq) continue
@@ -330,24 +337,66 @@ export const make: Effect.Effect<
   const tokensById = new Map<string, Accounts.Token>()
   const tokenIdByHash = new Map<string, string>()
 
+  // Changes to accounts, tokens and settings join the store's audit trail (same sequence).
+  const recordChange = (by: Actor, change: Accounts.AuditedChange, now: number) => {
+    seq += 1
+    auditLog.push({
+      anchors: change.places,
+      entry: new Store.AuditEntry({
+        seq,
+        at: DateTime.unsafeMake(now),
+        actorId: by.id,
+        role: by.role,
+        operation: change.operation,
+        tag: change.tag,
+        id: change.id,
+        ...(change.before === undefined ? {} : { before: change.before }),
+        after: change.after
+      }, { disableValidation: true })
+    })
+  }
+  const tokenChange = (token: Accounts.Token, before: Accounts.Token | undefined): Accounts.AuditedChange => ({
+    tag: "Token",
+    id: token.id,
+    operation: before === undefined ? "create" : "update",
+    ...(before === undefined ? {} : { before: Accounts.audited(before) }),
+    after: Accounts.audited(token),
+    places: accountsById.get(token.accountId)?.scope ?? []
+  })
+
   const accounts: Accounts.Shape = {
-    saveAccount: (account) => Effect.sync(() => void accountsById.set(account.id, account)),
+    saveAccount: (account, by = Accounts.unattributed) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.sync(() => {
+          const before = accountsById.get(account.id)
+          accountsById.set(account.id, account)
+          recordChange(by, {
+            tag: "Account",
+            id: account.id,
+            operation: before === undefined ? "create" : "update",
+            ...(before === undefined ? {} : { before: Accounts.audited(before) }),
+            after: Accounts.audited(account),
+            places: [...new Set([...(before?.scope ?? []), ...account.scope])]
+          }, now)
+        })),
     getAccount: (id) => Effect.sync(() => Option.fromNullable(accountsById.get(id))),
     listAccounts: Effect.sync(() =>
       [...accountsById.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     ),
-    saveToken: (token) =>
-      Effect.suspend(() => {
-        const holder = tokenIdByHash.get(token.hash)
-        if (holder !== undefined && holder !== token.id) {
-          return Effect.fail(new Problem.StoreError({ reason: `token hash already used by token "${holder}"` }))
-        }
-        const previous = tokensById.get(token.id)
-        if (previous !== undefined) tokenIdByHash.delete(previous.hash)
-        tokensById.set(token.id, token)
-        tokenIdByHash.set(token.hash, token.id)
-        return Effect.void
-      }),
+    saveToken: (token, by = Accounts.unattributed) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.suspend(() => {
+          const holder = tokenIdByHash.get(token.hash)
+          if (holder !== undefined && holder !== token.id) {
+            return Effect.fail(new Problem.StoreError({ reason: `token hash already used by token "${holder}"` }))
+          }
+          const previous = tokensById.get(token.id)
+          if (previous !== undefined) tokenIdByHash.delete(previous.hash)
+          tokensById.set(token.id, token)
+          tokenIdByHash.set(token.hash, token.id)
+          recordChange(by, tokenChange(token, previous), now)
+          return Effect.void
+        })),
     findToken: (hash) =>
       Effect.sync(() => {
         const id = tokenIdByHash.get(hash)
@@ -359,15 +408,19 @@ export const make: Effect.Effect<
           .filter((t) => t.accountId === accountId)
           .sort((a, b) => a.issuedAt - b.issuedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       ),
-    revokeToken: (id, at) =>
-      Effect.sync(() => {
-        const token = tokensById.get(id)
-        if (token === undefined) return false
-        if (token.revokedAt === undefined) {
-          tokensById.set(id, new Accounts.Token({ ...token, revokedAt: at }, { disableValidation: true }))
-        }
-        return true
-      })
+    revokeToken: (id, at, by = Accounts.unattributed) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.sync(() => {
+          const token = tokensById.get(id)
+          if (token === undefined) return false
+          if (token.revokedAt === undefined) {
+            const revoked = new Accounts.Token({ ...token, revokedAt: at }, { disableValidation: true })
+            tokensById.set(id, revoked)
+            recordChange(by, tokenChange(revoked, token), now)
+          }
+          return true
+        })),
+    record: (by, change) => Effect.map(Clock.currentTimeMillis, (now) => recordChange(by, change, now))
   }
 
   return { store, accounts }

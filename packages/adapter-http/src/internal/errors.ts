@@ -3,6 +3,7 @@ import { Problem } from "@minqing/core"
 import * as Effect from "effect/Effect"
 import type * as ParseResult from "effect/ParseResult"
 import { Conflict, Forbidden, Invalid, ServerError } from "../ApiError.js"
+import { maskText } from "../Masking.js"
 
 const describe = (problems: ReadonlyArray<Problem.Problem>): string => {
   const shown = problems.slice(0, 5).map((p) =>
@@ -64,7 +65,7 @@ export const fromRejected = (rejected: Problem.Rejected, actor: Access.Actor): I
 /** @internal */
 export const serverError = (error: Problem.StoreError): Effect.Effect<never, ServerError> =>
   Effect.zipRight(
-    Effect.logError("storage failed", error.reason),
+    Effect.logError("storage failed", maskText(error.reason)),
     Effect.fail(
       new ServerError({ message: "The server's storage failed; nothing the request did caused it. Retry later." })
     )

@@ -92,10 +92,7 @@ describe("bad input on every endpoint", () => {
     }
   })
 
-  // KNOWN DEFECTS (issue 9, open): an oversized body sent chunked (no Content-Length) gets the
-  // connection cut instead of a 413, and a visit observation naming an unknown resident is
-  // accepted. Marked `fails` until both are fixed; RELIABILITY.md lists the replies.
-  it.fails(
+  it(
     `every corner case and ${CASES} random malformed requests: all 4xx with a structured error, no 5xx, the database unchanged`,
     async () => {
       const before = await contentHash(filename)

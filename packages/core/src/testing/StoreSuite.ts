@@ -1088,6 +1088,65 @@ const accounts: ReadonlyArray<Case> = [
       yield* A.equal(found.revokedAt, 5_000, "revokedAt")
       yield* A.equal(yield* a.revokeToken("t-missing", 5_000), false, "revoking an unknown token")
     })
+  ),
+  test(
+    "changes to accounts and tokens, and recorded changes, join the audit trail in scope, without token hashes",
+    Effect.gen(function*() {
+      yield* seed
+      const a = yield* Accounts.Accounts
+      const s = yield* Store.Store
+      const facts = yield* s.audit(actors.admin, { limit: 1000 })
+      const last = facts[facts.length - 1].seq
+      const cursor = (yield* s.changes(actors.admin, undefined, { limit: 1000 })).cursor
+      const by = actors.admin
+      const east = account("acct-east", "liaison", [ids.grid11])
+      const renamed = account("acct-east", "liaison", [ids.grid11], "改名")
+      const issued = token("t-east", "acct-east", "hash-of-a-secret", 1_000)
+      yield* a.saveAccount(east, by)
+      yield* a.saveAccount(renamed, by)
+      yield* a.saveToken(issued, by)
+      yield* a.revokeToken("t-east", 5_000, by)
+      yield* a.revokeToken("t-east", 6_000, by)
+      yield* a.saveAccount(account("acct-west", "liaison", [ids.grid21]))
+      yield* a.record(by, {
+        tag: "RuleParameters",
+        id: "household-sweep",
+        operation: "update",
+        before: { enabled: true },
+        after: { enabled: false },
+        places: [ids.subdistrict]
+      })
+      const trail = yield* s.audit(actors.admin, { afterSeq: last, limit: 1000 })
+      yield* A.equal(trail.map((e) => [e.tag, e.id, e.operation, e.actorId]), [
+        ["Account", "acct-east", "create", by.id],
+        ["Account", "acct-east", "update", by.id],
+        ["Token", "t-east", "create", by.id],
+        ["Token", "t-east", "update", by.id],
+        ["Account", "acct-west", "create", Accounts.unattributed.id],
+        ["RuleParameters", "household-sweep", "update", by.id]
+      ], "the entries after the facts' (a second revocation changes nothing)")
+      yield* A.isTrue(trail.every((e, i) => e.seq > (i === 0 ? last : trail[i - 1].seq)), "one rising sequence")
+      yield* A.equal([trail[1].before, trail[1].after], [Accounts.audited(east), Accounts.audited(renamed)], "account")
+      yield* A.equal(
+        trail[3].after,
+        Accounts.audited(new Accounts.Token({ ...issued, revokedAt: 5_000 })),
+        "the revoked token"
+      )
+      yield* A.equal([trail[5].before, trail[5].after], [{ enabled: true }, { enabled: false }], "a recorded change")
+      yield* A.isTrue(!A.show(trail).includes("hash-of-a-secret"), "no token hash in the trail")
+      yield* A.equal(
+        (yield* s.audit(actors.westLiaison, { afterSeq: last })).map((e) => e.id),
+        ["acct-west"],
+        "the west liaison's trail: only what concerns their grid"
+      )
+      yield* A.equal((yield* s.audit(actors.admin, { id: "t-east" })).length, 2, "a token's entries by id")
+      yield* write(actors.admin, [F.visit("v-after", ids.household1, ids.liaison11, "2021-05-10T09:40:00+08:00")])
+      yield* A.equal(
+        (yield* s.changes(actors.admin, cursor)).facts.map((f) => f.id),
+        ["v-after"],
+        "the change feed skips the entries of accounts and settings"
+      )
+    })
   )
 ]
 

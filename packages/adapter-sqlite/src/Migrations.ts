@@ -206,6 +206,8 @@ const observationRows = (visit: string) =>
  * - `visit_observations` holds one row per observation of a visit (kind, the resident,
  *   arrival, campaign or matter it names), clustered by household, kind and local date, and
  *   follows the visit when a change of zone re-dates it;
+ * - `liaison_grids` lists the grids of each version of a liaison, so the liaisons of a
+ *   subtree are found without walking the placements of every visit in it;
  * - covering indexes for households by place and residents by household as of an instant,
  *   and the visits-by-household index extended with the liaison.
  *
@@ -252,6 +254,15 @@ export const m0003_coverage_pushdown: Effect.Effect<void, SqlError, SqlClient.Sq
     `CREATE TRIGGER visits_observations_redate AFTER UPDATE OF local_date ON visits BEGIN
       UPDATE visit_observations SET local_date = NEW.local_date
       WHERE household_id = NEW.household_id AND visit_seq = NEW.seq;
+    END`,
+    `CREATE TABLE liaison_grids (
+      place_id TEXT NOT NULL,
+      liaison_seq INTEGER NOT NULL,
+      PRIMARY KEY (place_id, liaison_seq)
+    ) WITHOUT ROWID`,
+    `INSERT OR IGNORE INTO liaison_grids SELECT g.value, l.seq FROM liaisons l, json_each(l.data, '$.gridIds') g`,
+    `CREATE TRIGGER liaisons_grids AFTER INSERT ON liaisons BEGIN
+      INSERT OR IGNORE INTO liaison_grids SELECT g.value, NEW.seq FROM json_each(NEW.data, '$.gridIds') g;
     END`,
     `DROP INDEX visits_household`,
     `CREATE INDEX visits_household ON visits (household_id, local_date, outcome, recorded_at, liaison_id)`

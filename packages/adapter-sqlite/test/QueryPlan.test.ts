@@ -3,7 +3,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { SqliteCoverage, SqliteStore } from "@minqing/adapter-sqlite"
 import { LocalDate, Store } from "@minqing/core"
 import { Effect, Layer, TestClock } from "effect"
-import { actor, admin, DeploymentLive, household, NOW, resident, roster, tempFile, visit } from "./fixtures.js"
+import { actor, admin, DeploymentLive, fact, household, NOW, resident, roster, tempFile, visit } from "./fixtures.js"
 
 const layer = Layer.unwrapScoped(
   Effect.map(tempFile, (filename) =>
@@ -30,9 +30,9 @@ const capturing = <A, E, R>(operation: string, into: Array<Captured>, effect: Ef
 
 const explainable = /^\s*(WITH|SELECT|UPDATE|DELETE|INSERT\s+(OR\s+\w+\s+)?INTO\s+\w+\s*(\([^)]*\))?\s*SELECT)/i
 /** Scans that read no table: a materialised CTE or subquery, a constant row. */
-const harmless = /^SCAN (CONSTANT ROW|\(subquery|hh\b|reached\b|r\b|x\b)/
+const harmless = /^SCAN (CONSTANT ROW|\(subquery|hh\b|reached\b|r\b|x\b|checked\b|population\b)/
 const tables =
-  /\b(places|liaisons|households|residents|visits|arrivals|matters|campaigns|audit|placements|relocations|place_closure|accounts|tokens)\b/
+  /\b(places|liaisons|households|residents|visits|arrivals|matters|campaigns|audit|placements|relocations|place_closure|accounts|tokens|visit_observations|liaison_grids)\b/
 
 describe("query plans", () => {
   it.scoped("scoped reads, lookups and writes search indexes and never scan a table", () =>
@@ -71,6 +71,65 @@ describe("query plans", () => {
       yield* run(
         "household screening in SQL",
         coverage.householdScreening(leader, { scope: "v1" as any, period: window, asOf: day })
+      )
+      // The coverage pushdown: a decoction campaign, an arrival to monitor and a matter make
+      // every statement of a report run.
+      yield* store.write(admin, [
+        fact({
+          _tag: "Campaign",
+          id: "c1",
+          kind: "decoction",
+          name: "中药汤剂",
+          scopeId: "sd",
+          period: { from: "2021-05-01", to: "2021-05-20" },
+          posts: []
+        }),
+        fact({
+          _tag: "ArrivalReport",
+          id: "a1",
+          householdId: "h1",
+          person: { _tag: "KnownResident", residentId: "r1" },
+          origin: "郑州",
+          originRisk: "high",
+          expectedArrival: "2021-05-05",
+          actualArrival: "2021-05-05",
+          reportedAt: "2021-05-03T01:00:00Z",
+          status: "arrived"
+        }),
+        fact({
+          _tag: "Matter",
+          id: "m1",
+          householdId: "h2",
+          category: "help-request",
+          summary: "路灯坏了",
+          openedAt: "2021-05-06T01:00:00Z",
+          dueBy: "2021-05-08",
+          status: "open"
+        }),
+        visit("v5", "h1", "l1", "2021-05-09T02:00:00Z", {
+          observations: [
+            { _tag: "decoction", campaignId: "c1", servings: 2 },
+            { _tag: "health-check", residentId: "r1", arrivalId: "a1", symptoms: false },
+            { _tag: "vaccination-check", residentId: "r1", status: "unvaccinated", persuaded: true }
+          ]
+        })
+      ])
+      yield* run(
+        "coverage report in SQL, every built-in metric",
+        coverage.report(leader, { scope: "v1" as any, period: window, asOf: day })
+      )
+      yield* run(
+        "coverage report of an earlier period, rules in chunks of one household",
+        coverage.report(admin, {
+          scope: "sd" as any,
+          period: { from: LocalDate.make("2021-05-02"), to: LocalDate.make("2021-05-08") },
+          asOf: day,
+          chunkSize: 1
+        })
+      )
+      yield* run(
+        "coverage report with member lists (a small scope)",
+        coverage.report(liaison, { scope: "g1" as any, period: window, asOf: day, members: true })
       )
       yield* run(
         "write a batch (lookups, supersede, closure)",

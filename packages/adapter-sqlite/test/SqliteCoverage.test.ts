@@ -438,6 +438,8 @@ describe("SqliteCoverage.report", () => {
               "DROP TRIGGER visits_observations",
               "DROP TRIGGER visits_observations_redate",
               "DROP TABLE visit_observations",
+              "DROP TRIGGER liaisons_grids",
+              "DROP TABLE liaison_grids",
               "DROP INDEX residents_coverage",
               "DROP INDEX households_coverage",
               "DROP INDEX visits_household",

@@ -60,7 +60,7 @@ export const make = (sql: SqlClient.SqlClient) => {
     /** Liaisons owning a grid in the subtree. */
     liaisons: (f: Frame): Rows<{ readonly data: string }> =>
       sql`SELECT t.data FROM liaisons t WHERE ${current("t", f.cutoff)} AND t.seq IN (
-        SELECT seq FROM placements WHERE place_id IN (
+        SELECT liaison_seq FROM liaison_grids WHERE place_id IN (
           SELECT descendant FROM place_closure WHERE ancestor = ${f.scope}))`,
 
     /** Campaigns over the subtree, a place in it or a place above it. */
@@ -103,7 +103,7 @@ export const make = (sql: SqlClient.SqlClient) => {
     }> =>
       sql`WITH hh AS MATERIALIZED (${households(f)})
         SELECT hh.place_id, v.local_date, count(DISTINCT hh.id) AS n
-        FROM hh JOIN visits v ON v.household_id = hh.id AND v.local_date BETWEEN ${f.from} AND ${f.end}
+        FROM hh CROSS JOIN visits v ON v.household_id = hh.id AND v.local_date BETWEEN ${f.from} AND ${f.end}
           AND v.outcome = 'contacted' AND v.recorded_at < ${f.cutoff}
         WHERE ${activeOn("hh", sql`v.local_date`)}
         GROUP BY hh.place_id, v.local_date`,
@@ -112,7 +112,7 @@ export const make = (sql: SqlClient.SqlClient) => {
     visitsByLiaison: (f: Frame): Rows<{ readonly liaison_id: string; readonly n: number }> =>
       sql`WITH hh AS MATERIALIZED (${households(f)})
         SELECT v.liaison_id, count(*) AS n
-        FROM hh JOIN visits v ON v.household_id = hh.id AND v.local_date BETWEEN ${f.from} AND ${f.end}
+        FROM hh CROSS JOIN visits v ON v.household_id = hh.id AND v.local_date BETWEEN ${f.from} AND ${f.end}
           AND v.recorded_at < ${f.cutoff}
         GROUP BY v.liaison_id`,
 
@@ -138,12 +138,12 @@ export const make = (sql: SqlClient.SqlClient) => {
         ${
         checked
           ? sql`checked AS MATERIALIZED (
-              SELECT DISTINCT o.resident_id AS id FROM hh JOIN visit_observations o ON o.household_id = hh.id
+              SELECT DISTINCT o.resident_id AS id FROM hh CROSS JOIN visit_observations o ON o.household_id = hh.id
                 AND o.kind = 'vaccination-check' AND o.local_date BETWEEN ${f.from} AND ${f.end}
                 AND o.recorded_at < ${f.cutoff}),`
           : sql.literal("")
       }
-        population AS (
+        population AS MATERIALIZED (
           SELECT hh.place_id, r.id,
             r.presence = 'away' OR NOT (r.eligibility = 'eligible' OR (r.eligibility = 'temporarily-contraindicated'
               AND r.contraindicated_until IS NOT NULL AND r.contraindicated_until < ${on})) AS excluded,
@@ -151,7 +151,7 @@ export const make = (sql: SqlClient.SqlClient) => {
               ELSE (SELECT count(*) FROM residents d, json_each(d.data, '$.doses') x
                 WHERE d.seq = r.seq AND json_extract(x.value, '$.date') <= ${on}) END AS doses,
             CASE WHEN r.first_dose_date <= ${on} THEN r.first_dose_product END AS product
-          FROM hh JOIN residents r ON r.household_id = hh.id AND ${current("r", f.cutoff)}
+          FROM hh CROSS JOIN residents r ON r.household_id = hh.id AND ${current("r", f.cutoff)}
           WHERE r.active_from <= ${f.asOf} AND ${activeOn("r", sql`${on}`)} AND ${activeOn("hh", sql`${on}`)}
             AND ${age} >= ${p.minAge}${p.maxAge === undefined ? sql.literal("") : sql` AND ${age} <= ${p.maxAge}`}
         ),
@@ -181,7 +181,7 @@ export const make = (sql: SqlClient.SqlClient) => {
     }> =>
       sql`WITH hh AS MATERIALIZED (${households(f)})
         SELECT hh.place_id, o.local_date, count(DISTINCT hh.id) AS n
-        FROM hh JOIN visit_observations o ON o.household_id = hh.id AND o.kind = 'decoction'
+        FROM hh CROSS JOIN visit_observations o ON o.household_id = hh.id AND o.kind = 'decoction'
           AND o.local_date BETWEEN ${f.from} AND ${f.end} AND o.recorded_at < ${f.cutoff}
         WHERE ${activeOn("hh", sql`o.local_date`)} AND o.campaign_id IN ${inList(campaigns)} AND EXISTS (
           SELECT 1 FROM campaigns c JOIN place_closure pc ON pc.ancestor = c.place_id AND pc.descendant = hh.place_id
@@ -192,14 +192,14 @@ export const make = (sql: SqlClient.SqlClient) => {
     /** Arrival reports of the index's households whose arrival date is in `[from, f.end]`. */
     arrivals: (f: Frame, from: LocalDate.LocalDate): Rows<{ readonly data: string }> =>
       sql`WITH hh AS MATERIALIZED (${households(f)})
-        SELECT a.data FROM hh JOIN arrivals a ON a.household_id = hh.id AND ${current("a", f.cutoff)}
+        SELECT a.data FROM hh CROSS JOIN arrivals a ON a.household_id = hh.id AND ${current("a", f.cutoff)}
         WHERE coalesce(json_extract(a.data, '$.actualArrival'), json_extract(a.data, '$.expectedArrival'))
           BETWEEN ${from} AND ${f.end}`,
 
     /** Matters of the index's households open at, or opened or resolved after, the instant `since` (ISO). */
     matters: (f: Frame, since: string): Rows<{ readonly data: string }> =>
       sql`WITH hh AS MATERIALIZED (${households(f)})
-        SELECT m.data FROM hh JOIN matters m ON m.household_id = hh.id AND ${current("m", f.cutoff)}
+        SELECT m.data FROM hh CROSS JOIN matters m ON m.household_id = hh.id AND ${current("m", f.cutoff)}
         WHERE json_extract(m.data, '$.resolution') IS NULL OR json_extract(m.data, '$.resolution.at') >= ${since}
           OR json_extract(m.data, '$.openedAt') >= ${since}`,
 

@@ -204,7 +204,8 @@ export const make = (
         case "place":
           return sql`(t.id IN (${subtree(roots)}) OR t.id IN (${above(roots)}))`
         case "placements":
-          return sql`t.seq IN (SELECT seq FROM placements WHERE place_id IN (${subtree(roots)}))`
+          // A liaison's grids (kept by a trigger): its placements, without walking every visit's.
+          return sql`t.seq IN (SELECT liaison_seq FROM liaison_grids WHERE place_id IN (${subtree(roots)}))`
         case "column":
           return tag === "Campaign"
             ? sql`(t.place_id IN (${subtree(roots)}) OR t.place_id IN (${above(roots)}))`

@@ -32,7 +32,8 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as internal from "./internal/database.js"
-import { columnsOf, decodeData, scopeOf, tableOf } from "./internal/tables.js"
+import { decodeData, scopeOf, tableOf } from "./internal/tables.js"
+import * as WritePath from "./internal/writePath.js"
 import * as Migrations from "./Migrations.js"
 import * as SqliteAccounts from "./SqliteAccounts.js"
 import * as SqliteCoverage from "./SqliteCoverage.js"
@@ -67,6 +68,12 @@ export interface Options {
 }
 
 const CHUNK = 500
+
+/** Pages of write-ahead log between automatic checkpoints (SQLite's default is 1,000). */
+const WAL_AUTOCHECKPOINT_PAGES = 10_000
+
+/** The size the write-ahead log file is truncated back to after a checkpoint, in bytes. */
+const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 const chunksOf = <A>(items: ReadonlyArray<A>, size: number): Array<ReadonlyArray<A>> => {
   const out: Array<ReadonlyArray<A>> = []
@@ -121,6 +128,12 @@ export const make = (
       Effect.gen(function*() {
         yield* sql.unsafe(`PRAGMA busy_timeout = ${busyMillis}`).raw
         yield* sql.unsafe(`PRAGMA foreign_keys = ON`).raw
+        // Statement journals (a statement that fires a trigger needs one) in memory, not in temp files.
+        yield* sql.unsafe(`PRAGMA temp_store = MEMORY`).raw
+        // Checkpoint the write-ahead log every ~40 MB instead of every 4 MB: a page that several
+        // batches change is copied back once, not once per batch. Commits stay as durable.
+        yield* sql.unsafe(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`).raw
+        yield* sql.unsafe(`PRAGMA journal_size_limit = ${JOURNAL_SIZE_LIMIT}`).raw
         yield* sql.unsafe(`PRAGMA synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`).raw
       }),
       internal.toStoreError("configuring the connection")
@@ -486,150 +499,7 @@ export const make = (
     // ---------------------------------------------------------------------------------------
     // Writes
 
-    const lookup: WriteCheck.Lookup = {
-      byId: <T extends Fact.Tag>(tag: T, ids: ReadonlyArray<string>) =>
-        Effect.gen(function*() {
-          const out = new Map<string, Fact.Of<T>>()
-          for (const chunk of chunksOf(ids, chunkSize)) {
-            const rows = yield* sql<Row>`SELECT t.id, t.seq, t.data FROM ${sql(tableOf[tag])} t WHERE t.id IN ${
-              inList(chunk)
-            } AND ${validAt(tag, undefined, "t")}`
-            const facts = yield* decodeRows(tag, rows)
-            for (const f of facts) out.set(f.id, f)
-          }
-          return out as ReadonlyMap<string, Fact.Of<T>>
-        }).pipe(Effect.mapError(toStoreError(`reading ${tag}`))),
-      residentsByNationalId: (nationalIds) =>
-        Effect.gen(function*() {
-          const out: Array<Fact.Of<"Resident">> = []
-          for (const chunk of chunksOf(nationalIds, chunkSize)) {
-            const rows = yield* sql<Row>`SELECT id, seq, data FROM residents
-              WHERE national_id IN ${inList(chunk)} AND superseded_at IS NULL AND national_id IS NOT NULL`
-            out.push(...(yield* decodeRows("Resident", rows)))
-          }
-          return out
-        }).pipe(Effect.mapError(toStoreError("looking up national IDs"))),
-      residentsByNameAndBirthDate: (keys) =>
-        Effect.gen(function*() {
-          const wanted = new Set(keys.map((k) => `${k.name}\u0000${k.birthDate}`))
-          const out: Array<Fact.Of<"Resident">> = []
-          for (const chunk of chunksOf(keys, chunkSize)) {
-            const rows = yield* sql<Row & { readonly name: string; readonly birth_date: string }>`
-              SELECT id, seq, data, name, birth_date FROM residents
-              WHERE name IN ${inList([...new Set(chunk.map((k) => k.name))])}
-              AND birth_date IN ${inList([...new Set(chunk.map((k) => k.birthDate))])}
-              AND superseded_at IS NULL`
-            out.push(
-              ...(yield* decodeRows("Resident", rows.filter((r) => wanted.has(`${r.name}\u0000${r.birth_date}`))))
-            )
-          }
-          return out
-        }).pipe(Effect.mapError(toStoreError("looking up residents by name")))
-    }
-
-    const persist = (actor: Access.Actor, writes: ReadonlyArray<WriteCheck.Item>, now: number) =>
-      Effect.gen(function*() {
-        if (writes.length === 0) return
-        const [{ top }] = yield* sql<{ readonly top: number | null }>`SELECT max(seq) AS top FROM audit`
-        const key = (w: WriteCheck.Item) => `${w.tag}\u0000${w.id}`
-        // The stored versions the batch replaces.
-        const latestSeq = new Map<string, number>()
-        for (const tag of Fact.tags) {
-          if (tag === "Visit") continue
-          const ids = [...new Set(writes.filter((w) => w.tag === tag && w.status === "updated").map((w) => w.id))]
-          for (const chunk of chunksOf(ids, chunkSize)) {
-            const rows = yield* sql<{ readonly id: string; readonly seq: number }>`
-              SELECT id, seq FROM ${sql(tableOf[tag])} WHERE id IN ${inList(chunk)} AND superseded_at IS NULL`
-            for (const r of rows) latestSeq.set(`${tag}\u0000${r.id}`, r.seq)
-          }
-        }
-        const storedUpdates = new Map<Fact.Tag, Array<string>>()
-        for (const [k] of latestSeq) {
-          const [tag, id] = k.split("\u0000") as [Fact.Tag, string]
-          storedUpdates.set(tag, [...(storedUpdates.get(tag) ?? []), id])
-        }
-        const seqs = writes.map((_, i) => (top ?? 0) + i + 1)
-        const lastIndex = new Map<string, number>()
-        writes.forEach((w, i) => lastIndex.set(key(w), i))
-
-        const auditRows = writes.map((w, i) => {
-          const before = latestSeq.get(key(w)) ?? null
-          latestSeq.set(key(w), seqs[i])
-          return {
-            seq: seqs[i],
-            at: now,
-            actor_id: actor.id,
-            role: actor.role,
-            operation: w.status === "created" ? "create" : "update",
-            tag: w.tag,
-            id: w.id,
-            before_seq: w.status === "created" ? null : before
-          }
-        })
-        for (const chunk of chunksOf(auditRows, 100)) yield* sql`INSERT INTO audit ${sql.insert(chunk)}`
-        const placements = writes.flatMap((w, i) =>
-          [...new Set(w.anchors.length > 0 ? w.anchors : [w.anchor])].map((place_id) => ({ place_id, seq: seqs[i] }))
-        )
-        for (const chunk of chunksOf(placements, 400)) yield* sql`INSERT INTO placements ${sql.insert(chunk)}`
-
-        for (const tag of Fact.tags) {
-          const table = sql(tableOf[tag])
-          for (const chunk of chunksOf(storedUpdates.get(tag) ?? [], chunkSize)) {
-            yield* sql`UPDATE ${table} SET superseded_at = ${now} WHERE id IN ${
-              inList(chunk)
-            } AND superseded_at IS NULL`
-          }
-          const rows = writes.flatMap((w, i) => {
-            if (w.tag !== tag) return []
-            const columns = columnsOf(w.fact, zone)
-            return tag === "Visit"
-              ? [{ id: w.id, seq: seqs[i], ...columns, recorded_at: now, data: w.json }]
-              : [{
-                seq: seqs[i],
-                id: w.id,
-                ...columns,
-                recorded_at: now,
-                superseded_at: lastIndex.get(key(w)) === i ? null : now,
-                data: w.json
-              }]
-          })
-          for (const chunk of chunksOf(rows, 100)) yield* sql`INSERT INTO ${table} ${sql.insert(chunk)}`
-        }
-
-        // Versions recorded at a household that moved follow it to its new grid.
-        for (const w of writes) {
-          if (w.fact._tag !== "Household" || w.before?.fact._tag !== "Household") continue
-          if (w.before.fact.gridId === w.fact.gridId) continue
-          for (const tag of ["Resident", "ArrivalReport", "Matter", "Visit"] as const) {
-            yield* sql`INSERT OR IGNORE INTO relocations (place_id, seq)
-              SELECT ${w.fact.gridId}, t.seq FROM ${sql(tableOf[tag])} t
-              WHERE t.household_id = ${w.id} AND ${validAt(tag, undefined, "t")}`
-          }
-        }
-
-        // The closure of the place tree, in batch order (parents come first).
-        for (const w of writes) {
-          if (w.fact._tag !== "Place") continue
-          const place = w.fact
-          const before = w.before?.fact._tag === "Place" ? w.before.fact : undefined
-          if (before === undefined) {
-            yield* sql`INSERT OR IGNORE INTO place_closure (ancestor, descendant, depth)
-              SELECT ${place.id}, ${place.id}, 0
-              UNION ALL
-              SELECT ancestor, ${place.id}, depth + 1 FROM place_closure WHERE descendant = ${place.parentId ?? null}`
-          } else if (before.parentId !== place.parentId) {
-            yield* sql`DELETE FROM place_closure
-              WHERE descendant IN (SELECT descendant FROM place_closure WHERE ancestor = ${place.id})
-              AND ancestor IN (SELECT ancestor FROM place_closure WHERE descendant = ${place.id} AND depth > 0)`
-            if (place.parentId !== undefined) {
-              yield* sql`INSERT INTO place_closure (ancestor, descendant, depth)
-                SELECT a.ancestor, d.descendant, a.depth + d.depth + 1
-                FROM place_closure a, place_closure d
-                WHERE a.descendant = ${place.parentId} AND d.ancestor = ${place.id}`
-            }
-          }
-        }
-      })
+    const { lookup, persist } = WritePath.make(sql, zone)
 
     const write = (
       actor: Access.Actor,

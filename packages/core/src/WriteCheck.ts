@@ -22,6 +22,7 @@ import type { Settings } from "./Deployment.js"
 import * as Fact from "./Fact.js"
 import type { Household } from "./Household.js"
 import type { PlaceId, ResidentId } from "./Ids.js"
+import * as FastCodec from "./internal/fastCodec.js"
 import * as LocalDate from "./LocalDate.js"
 import { maskNationalId } from "./PersonalData.js"
 import * as Place from "./Place.js"
@@ -181,7 +182,11 @@ export const encode: (fact: Fact.Fact) => unknown = Schema.encodeSync(Fact.Fact)
  * @since 0.1.0
  * @category utils
  */
-export const decode: (encoded: unknown) => Fact.Fact = Schema.decodeUnknownSync(Fact.Fact)
+export const decode = (encoded: unknown): Fact.Fact => fastDecode?.(encoded)?.value ?? decodeSlow(encoded)
+
+const decodeSlow = Schema.decodeUnknownSync(Fact.Fact)
+const fastDecode = FastCodec.decoder(Fact.Fact)
+const fastEncode = FastCodec.encoder(Fact.Fact)
 
 /**
  * The household a fact is recorded at, for the kinds that have one.
@@ -377,9 +382,16 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
     const problems: Array<Problem.Problem> = []
 
     // 1. Schema: encode (which validates the type side) then decode, to get normalised instances.
+    // A fact the fast encoder accepts is valid and already normalised; any other runs through
+    // Effect's parser, which reports every problem.
     const loose = new Set<string>()
     const decoded: Array<Decoded> = []
     input.facts.forEach((item, index) => {
+      const fast = fastEncode?.(item)
+      if (fast !== undefined) {
+        decoded.push({ index, fact: item, encoded: fast.encoded, json: fast.json })
+        return
+      }
       const encoded = Schema.encodeUnknownEither(Fact.Fact)(item, { errors: "all" })
       if (Either.isLeft(encoded)) {
         problems.push(...Problem.fromParseError(encoded.left, index))
@@ -854,6 +866,8 @@ const nameKey = (r: NameAndBirthDate) => `${r.name}\u0000${r.birthDate}`
 const entryOf = (
   previous: Fact.Fact
 ): { readonly fact: Fact.Fact; readonly encoded: unknown; readonly json: string } => {
+  const fast = fastEncode?.(previous)
+  if (fast !== undefined) return { fact: previous, ...fast }
   const encoded = encode(previous)
   return { fact: previous, encoded, json: canonical(encoded) }
 }

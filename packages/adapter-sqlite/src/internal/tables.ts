@@ -1,5 +1,5 @@
 import type { TimeZone } from "@minqing/core"
-import { Fact, Problem } from "@minqing/core"
+import { Fact, Problem, WriteCheck } from "@minqing/core"
 import * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
@@ -90,6 +90,8 @@ const decoders = Object.fromEntries(
   Fact.tags.map((tag) => [tag, Schema.decodeUnknownEither(Fact.schemas[tag] as Schema.Schema<Fact.Fact, unknown>)])
 ) as { readonly [T in Fact.Tag]: (u: unknown) => Either.Either<Fact.Of<T>, ParseResult.ParseError> }
 
+const isOf = <T extends Fact.Tag>(tag: T, fact: Fact.Fact): fact is Fact.Of<T> => fact._tag === tag
+
 /**
  * Decodes a `data` column (the fact encoded with its Schema, as JSON).
  *
@@ -101,6 +103,14 @@ export const decodeData = <T extends Fact.Tag>(tag: T, data: string): Either.Eit
     parsed = JSON.parse(data)
   } catch (cause) {
     return Either.left(new Problem.StoreError({ reason: `a stored ${tag} is not valid JSON`, cause }))
+  }
+  // The core's decoder takes a fast path for the valid records a store holds; a record it
+  // refuses goes through the tag's own schema below, for the error.
+  try {
+    const fact = WriteCheck.decode(parsed)
+    if (isOf(tag, fact)) return Either.right(fact)
+  } catch {
+    // reported below
   }
   return Either.mapLeft(
     decoders[tag](parsed) as Either.Either<Fact.Of<T>, ParseResult.ParseError>,

@@ -1,0 +1,252 @@
+/**
+ * The write path of `SqliteStore`: the lookups `WriteCheck` runs against the stored state,
+ * and applying a checked plan. Both run inside the store's write transaction.
+ *
+ * What keeps it fast on bulk writes (a device's batch, an import):
+ * - every statement has a fixed text (lists of ids travel as one JSON parameter, rows in
+ *   multi-row inserts of fixed sizes), so SQLite prepares it once and the client reuses it;
+ * - a stored version never changes once written (a new version gets a new `seq`), so the
+ *   facts the lookups decode are kept by `seq` and decoded once, not once per batch;
+ * - the rows of a batch are bound in a few statements, not one Effect per row.
+ *
+ * @internal
+ */
+import type * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import type { Access, TimeZone, WriteCheck } from "@minqing/core"
+import { Fact, Problem } from "@minqing/core"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import { columnsOf, decodeData, tableOf } from "./tables.js"
+
+type Value = string | number | null
+
+/** Rows per multi-row insert: a few statements per batch, well under SQLite's bound parameters. */
+const ROWS_PER_INSERT = 100
+
+/** Decoded versions kept for the lookups (all tables together); cleared when full. */
+const CACHE_SIZE = 20_000
+
+interface Stored {
+  readonly id: string
+  readonly seq: number
+  readonly data: string
+}
+
+/** @internal */
+export interface WritePath {
+  readonly lookup: WriteCheck.Lookup
+  readonly persist: (
+    actor: Access.Actor,
+    writes: ReadonlyArray<WriteCheck.Item>,
+    now: number
+  ) => Effect.Effect<void, SqlError>
+}
+
+/** @internal */
+export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePath => {
+  // ---------------------------------------------------------------------------------------
+  // Lookups
+
+  // Keyed by `seq` and checked against the stored text, so a `seq` that a rolled-back
+  // transaction used and a later write reused can never answer with the wrong fact.
+  const decoded = new Map<number, { readonly data: string; readonly fact: Fact.Fact }>()
+  const decodeStored = <T extends Fact.Tag>(
+    tag: T,
+    rows: ReadonlyArray<Stored>
+  ): Effect.Effect<Array<Fact.Of<T>>, Problem.StoreError> =>
+    Effect.suspend(() => {
+      const out: Array<Fact.Of<T>> = []
+      for (const row of rows) {
+        const cached = decoded.get(row.seq)
+        if (cached !== undefined && cached.data === row.data && cached.fact._tag === tag) {
+          out.push(cached.fact as Fact.Of<T>)
+          continue
+        }
+        const fact = decodeData(tag, row.data)
+        if (Either.isLeft(fact)) return Effect.fail(fact.left)
+        if (decoded.size >= CACHE_SIZE) decoded.clear()
+        decoded.set(row.seq, { data: row.data, fact: fact.right })
+        out.push(fact.right)
+      }
+      return Effect.succeed(out)
+    })
+
+  const current = (tag: Fact.Tag) => (tag === "Visit" ? "" : " AND t.superseded_at IS NULL")
+  const byIdText = Object.fromEntries(
+    Fact.tags.map((tag) => [
+      tag,
+      `SELECT t.id, t.seq, t.data FROM ${tableOf[tag]} t WHERE t.id IN (SELECT value FROM json_each(?))${current(tag)}`
+    ])
+  ) as Record<Fact.Tag, string>
+
+  const failed = (what: string) => (e: SqlError | Problem.StoreError): Problem.StoreError =>
+    e._tag === "StoreError" ? e : new Problem.StoreError({ reason: `${what}: ${e.message}`, cause: e })
+
+  const lookup: WriteCheck.Lookup = {
+    byId: <T extends Fact.Tag>(tag: T, ids: ReadonlyArray<string>) =>
+      Effect.gen(function*() {
+        const rows = yield* sql.unsafe<Stored>(byIdText[tag], [JSON.stringify(ids)])
+        const out = new Map<string, Fact.Of<T>>()
+        for (const f of yield* decodeStored(tag, rows)) out.set(f.id, f)
+        return out as ReadonlyMap<string, Fact.Of<T>>
+      }).pipe(Effect.mapError(failed(`reading ${tag}`))),
+    residentsByNationalId: (nationalIds) =>
+      Effect.flatMap(
+        sql.unsafe<Stored>(
+          `SELECT id, seq, data FROM residents WHERE national_id IN (SELECT value FROM json_each(?))
+           AND superseded_at IS NULL AND national_id IS NOT NULL`,
+          [JSON.stringify(nationalIds)]
+        ),
+        (rows) => decodeStored("Resident", rows)
+      ).pipe(Effect.mapError(failed("looking up national IDs"))),
+    residentsByNameAndBirthDate: (keys) =>
+      Effect.flatMap(
+        sql.unsafe<Stored>(
+          `SELECT r.id, r.seq, r.data FROM json_each(?) k
+           JOIN residents r ON r.name = k.value ->> 0 AND r.birth_date = k.value ->> 1 AND r.superseded_at IS NULL`,
+          [JSON.stringify(keys.map((k) => [k.name, k.birthDate]))]
+        ),
+        (rows) => decodeStored("Resident", rows)
+      ).pipe(Effect.mapError(failed("looking up residents by name")))
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Inserts
+
+  /** Inserts rows of the same columns, `ROWS_PER_INSERT` to a statement. */
+  const insertRows = (table: string, columns: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<Value>>) =>
+    Effect.gen(function*() {
+      const tuple = `(${columns.map(() => "?").join(", ")})`
+      const head = `INSERT INTO ${table} (${columns.join(", ")}) VALUES `
+      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+        const chunk = rows.slice(i, i + ROWS_PER_INSERT)
+        const params: Array<Value> = []
+        for (const row of chunk) for (const v of row) params.push(v)
+        yield* sql.unsafe(head + new Array(chunk.length).fill(tuple).join(", "), params).raw
+      }
+    })
+
+  /** The columns of each table's rows, in insert order. */
+  const columnsByTag = new Map<Fact.Tag, ReadonlyArray<string>>()
+  const tableColumns = (fact: Fact.Fact): ReadonlyArray<string> => {
+    let columns = columnsByTag.get(fact._tag)
+    if (columns === undefined) {
+      const own = Object.keys(columnsOf(fact, zone))
+      columns = fact._tag === "Visit"
+        ? ["id", "seq", ...own, "recorded_at", "data"]
+        : ["seq", "id", ...own, "recorded_at", "superseded_at", "data"]
+      columnsByTag.set(fact._tag, columns)
+    }
+    return columns
+  }
+
+  const persist = (actor: Access.Actor, writes: ReadonlyArray<WriteCheck.Item>, now: number) =>
+    Effect.gen(function*() {
+      if (writes.length === 0) return
+      const [{ top }] = yield* sql.unsafe<{ readonly top: number | null }>(`SELECT max(seq) AS top FROM audit`)
+      const key = (w: WriteCheck.Item) => `${w.tag}\u0000${w.id}`
+      // The stored versions the batch replaces (visits are never replaced).
+      const latestSeq = new Map<string, number>()
+      const storedUpdates = new Map<Fact.Tag, Array<string>>()
+      for (const tag of Fact.tags) {
+        if (tag === "Visit") continue
+        const ids = [...new Set(writes.filter((w) => w.tag === tag && w.status === "updated").map((w) => w.id))]
+        if (ids.length === 0) continue
+        const rows = yield* sql.unsafe<{ readonly id: string; readonly seq: number }>(
+          `SELECT id, seq FROM ${tableOf[tag]} WHERE id IN (SELECT value FROM json_each(?)) AND superseded_at IS NULL`,
+          [JSON.stringify(ids)]
+        )
+        for (const r of rows) latestSeq.set(`${tag}\u0000${r.id}`, r.seq)
+        if (rows.length > 0) storedUpdates.set(tag, rows.map((r) => r.id))
+      }
+      const base = top ?? 0
+      const lastIndex = new Map<string, number>()
+      writes.forEach((w, i) => lastIndex.set(key(w), i))
+
+      const audit: Array<ReadonlyArray<Value>> = []
+      const placements: Array<ReadonlyArray<Value>> = []
+      const versions = new Map<Fact.Tag, Array<ReadonlyArray<Value>>>()
+      writes.forEach((w, i) => {
+        const seq = base + i + 1
+        const before = latestSeq.get(key(w)) ?? null
+        latestSeq.set(key(w), seq)
+        const created = w.status === "created"
+        audit.push([
+          seq,
+          now,
+          actor.id,
+          actor.role,
+          created ? "create" : "update",
+          w.tag,
+          w.id,
+          created ? null : before
+        ])
+        if (w.anchors.length <= 1) placements.push([w.anchors[0] ?? w.anchor, seq])
+        else for (const place of new Set(w.anchors)) placements.push([place, seq])
+        const columns = Object.values(columnsOf(w.fact, zone))
+        let rows = versions.get(w.tag)
+        if (rows === undefined) versions.set(w.tag, rows = [])
+        rows.push(
+          w.tag === "Visit"
+            ? [w.id, seq, ...columns, now, w.json]
+            : [seq, w.id, ...columns, now, lastIndex.get(key(w)) === i ? null : now, w.json]
+        )
+      })
+      yield* insertRows("audit", ["seq", "at", "actor_id", "role", "operation", "tag", "id", "before_seq"], audit)
+      yield* insertRows("placements", ["place_id", "seq"], placements)
+
+      for (const tag of Fact.tags) {
+        const superseded = storedUpdates.get(tag)
+        if (superseded !== undefined) {
+          yield* sql.unsafe(
+            `UPDATE ${tableOf[tag]} SET superseded_at = ? WHERE id IN (SELECT value FROM json_each(?))
+             AND superseded_at IS NULL`,
+            [now, JSON.stringify(superseded)]
+          ).raw
+        }
+        const rows = versions.get(tag)
+        if (rows === undefined) continue
+        const first = writes.find((w) => w.tag === tag)!
+        yield* insertRows(tableOf[tag], tableColumns(first.fact), rows)
+      }
+
+      // Versions recorded at a household that moved follow it to its new grid.
+      for (const w of writes) {
+        if (w.fact._tag !== "Household" || w.before?.fact._tag !== "Household") continue
+        if (w.before.fact.gridId === w.fact.gridId) continue
+        for (const tag of ["Resident", "ArrivalReport", "Matter", "Visit"] as const) {
+          yield* sql.unsafe(
+            `INSERT OR IGNORE INTO relocations (place_id, seq)
+             SELECT ?, t.seq FROM ${tableOf[tag]} t WHERE t.household_id = ?${current(tag)}`,
+            [w.fact.gridId, w.id]
+          ).raw
+        }
+      }
+
+      // The closure of the place tree, in batch order (parents come first).
+      for (const w of writes) {
+        if (w.fact._tag !== "Place") continue
+        const place = w.fact
+        const before = w.before?.fact._tag === "Place" ? w.before.fact : undefined
+        if (before === undefined) {
+          yield* sql`INSERT OR IGNORE INTO place_closure (ancestor, descendant, depth)
+            SELECT ${place.id}, ${place.id}, 0
+            UNION ALL
+            SELECT ancestor, ${place.id}, depth + 1 FROM place_closure WHERE descendant = ${place.parentId ?? null}`
+        } else if (before.parentId !== place.parentId) {
+          yield* sql`DELETE FROM place_closure
+            WHERE descendant IN (SELECT descendant FROM place_closure WHERE ancestor = ${place.id})
+            AND ancestor IN (SELECT ancestor FROM place_closure WHERE descendant = ${place.id} AND depth > 0)`
+          if (place.parentId !== undefined) {
+            yield* sql`INSERT INTO place_closure (ancestor, descendant, depth)
+              SELECT a.ancestor, d.descendant, a.depth + d.depth + 1
+              FROM place_closure a, place_closure d
+              WHERE a.descendant = ${place.parentId} AND d.ancestor = ${place.id}`
+          }
+        }
+      }
+    })
+
+  return { lookup, persist }
+}

@@ -127,8 +127,6 @@ interface HouseholdInfo {
   readonly decoctions: ReadonlyArray<Span>
   readonly leaflets: ReadonlyArray<Span>
   readonly leafletsDone: Set<CampaignId>
-  /** The last few observation lists of its visits, to share a list with a later visit recording the same. */
-  readonly lists: Array<ReadonlyArray<Observation>>
 }
 
 interface GridInfo {
@@ -189,8 +187,7 @@ const index = (scenario: Scenario, seedKey: number, zone: TimeZone.TimeZone): Ar
       forced: new Set(),
       decoctions: s.decoctions,
       leaflets: s.leaflets,
-      leafletsDone: new Set(),
-      lists: []
+      leafletsDone: new Set()
     }
     households.set(h.id, info)
     grid.households.push(info)
@@ -348,9 +345,6 @@ const newHealthCheck = constructorOf(
   }
 )
 
-// Observation lists a household keeps to share with its later visits.
-const RECENT_LISTS = 4
-
 // Arrays nobody writes to are shared between the facts (frozen, so nobody can).
 const NO_OBSERVATIONS: ReadonlyArray<Observation> = Object.freeze([])
 const NO_NEEDS: ElderlyWellbeing["needs"] = Object.freeze([])
@@ -472,21 +466,8 @@ const walk = (scenario: Scenario, seedKey: number): Walk => {
       ) note = Names.followUpNotes[(m.key + e) % Names.followUpNotes.length]
       if (note !== undefined) out.push(new newMatterFollowUp(m.matter.id, note))
     }
-    if (out.length === 0) return NO_OBSERVATIONS
-    // The same list as a recent visit's (rounds repeat every few days): share it.
-    const lists = h.lists
-    for (let i = 0; i < lists.length; i++) {
-      const list = lists[i]
-      if (list.length !== out.length) continue
-      let same = true
-      for (let j = 0; j < out.length && same; j++) same = list[j] === out[j]
-      if (same) return list
-    }
     // A copy of exactly the right length: `out` has room for many more.
-    const list = out.slice()
-    if (lists.length === RECENT_LISTS) lists.shift()
-    lists.push(list)
-    return list
+    return out.length === 0 ? NO_OBSERVATIONS : out.slice()
   }
 
   const knock = (

@@ -98,14 +98,13 @@ export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix
     fix: "the ingest fixes (prepared statements, one decode per visit, batched lookups)."
   },
   "scenario.make": {
-    why: "the build keeps ~160k visits, their ~93k observation lists and ~63k distinct instants alive, so most of " +
-      "the time is the garbage collector copying them out of the young generation (a CPU profile puts it at a third " +
-      "of the samples), and the rest is walking 1,800 households × 90 days; on a machine shared with other jobs " +
-      "the parallel collector waits for a core as well.",
-    fix: "run on an otherwise idle machine (the figure is several times the idle one under load); past that, fewer " +
-      "live objects per visit (an instant per minute of the day is already shared, and observations and their " +
-      "lists are shared between visits), or `Scenario.roster` plus `Scenario.visits` a day at a time where the " +
-      "whole history need not be held."
+    why: "the build keeps ~160k visits (each with its id and, for ~93k, a list of observations) and ~63k distinct " +
+      "instants alive, about 33 MB, so a third of a CPU profile is the garbage collector copying them out of the " +
+      "young generation; the rest is walking 1,800 households × 90 days. On a machine shared with other jobs the " +
+      "figure is several times the idle one: the parallel collector's helper threads wait for a core too.",
+    fix: "run on an otherwise idle machine; past that, fewer live objects per visit (instants are already shared " +
+      "per minute of a day, and equal observations between visits), or `Scenario.roster` plus `Scenario.visits` a " +
+      "day at a time where the whole history need not be held."
   },
   "scenario.make.first": {
     why: "the first call also pays for compiling the builder (unoptimised code for the first thousands of visits) " +

@@ -271,7 +271,7 @@ export const m0003_coverage_pushdown: Effect.Effect<void, SqlError, SqlClient.Sq
 })
 
 /**
- * Version 4: kept task state (`SqliteTaskState`).
+ * Version 4: kept task state (`SqliteTaskState`), first layout; version 6 replaces its tables.
  *
  * - `task_packs` — the packs tasks were computed with, by fingerprint (rule ids, versions,
  *   parameters and the zone); `used_at` lets packs no longer used be dropped.
@@ -351,6 +351,98 @@ export const m0005_audit_records: Effect.Effect<void, SqlError, SqlClient.SqlCli
 })
 
 /**
+ * Version 6: kept task state, second layout (`SqliteTaskState`). Replaces the tables of
+ * version 4, which hold only what can be computed again (tasks, their bookkeeping, the index
+ * of owners): they are dropped and made anew, so a file that ran any earlier layout ends up
+ * with this one.
+ *
+ * - `task_packs` — the packs tasks were computed with, by fingerprint (rule ids, versions,
+ *   parameters and the zone); `used_at` lets packs no longer used be dropped.
+ * - `task_grids` — per pack and grid (the place households hang from): the horizon of dates
+ *   kept and the audit sequence the rows are current up to.
+ * - `task_dirty` — per grid and household, the audit sequence of the last write that touched
+ *   it (`*`, `*`: one that touched every grid); written in the write's transaction.
+ * - `tasks` — the kept tasks, one row per occurrence (rule, subject, due date): its window
+ *   and priority, the first visit inside the window that resolves it, and from when it is
+ *   cancelled if unresolved (`''`: always), indexed for "open on a date in these grids";
+ *   `task_explanations` holds each subject's explanation once (every occurrence shares it).
+ * - `task_owners` — the places each current liaison owns (its `gridIds`), both ways, so
+ *   whoever owns a household is found without reading every write placed in its grid;
+ *   filled here from the stored liaisons and kept by every write of a liaison.
+ *
+ * No task is computed here: grids are computed when first read.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const m0006_task_state_layout: Effect.Effect<void, SqlError, SqlClient.SqlClient> = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const dropped = ["tasks", "task_explanations", "task_grids", "task_dirty", "task_packs", "task_owners"]
+  for (const table of dropped) yield* sql.unsafe(`DROP TABLE IF EXISTS ${table}`).raw
+  const statements = [
+    `CREATE TABLE task_packs (
+      key INTEGER PRIMARY KEY AUTOINCREMENT,
+      fingerprint TEXT NOT NULL UNIQUE,
+      used_at INTEGER NOT NULL
+    )`,
+    `CREATE TABLE task_grids (
+      pack INTEGER NOT NULL,
+      place_id TEXT NOT NULL,
+      horizon_from TEXT NOT NULL,
+      horizon_to TEXT NOT NULL,
+      dirty_seq INTEGER NOT NULL,
+      PRIMARY KEY (pack, place_id)
+    ) WITHOUT ROWID`,
+    `CREATE INDEX task_grids_place ON task_grids (place_id)`,
+    `CREATE TABLE task_dirty (
+      place_id TEXT NOT NULL,
+      household_id TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      PRIMARY KEY (place_id, household_id)
+    ) WITHOUT ROWID`,
+    `CREATE INDEX task_dirty_seq ON task_dirty (place_id, seq)`,
+    `CREATE TABLE tasks (
+      pack INTEGER NOT NULL,
+      rule TEXT NOT NULL,
+      subject_id TEXT NOT NULL,
+      due TEXT NOT NULL,
+      subject_kind TEXT NOT NULL,
+      place_id TEXT NOT NULL,
+      household_id TEXT NOT NULL,
+      ordinal INTEGER NOT NULL,
+      window_from TEXT NOT NULL,
+      window_to TEXT NOT NULL,
+      priority TEXT NOT NULL,
+      resolved_on TEXT,
+      resolved_by TEXT,
+      cancelled TEXT,
+      UNIQUE (pack, rule, subject_id, due)
+    )`,
+    `CREATE INDEX tasks_open ON tasks (pack, place_id, window_to, window_from, resolved_on, cancelled)`,
+    `CREATE INDEX tasks_household ON tasks (pack, place_id, household_id)`,
+    `CREATE TABLE task_explanations (
+      pack INTEGER NOT NULL,
+      rule TEXT NOT NULL,
+      subject_id TEXT NOT NULL,
+      place_id TEXT NOT NULL,
+      household_id TEXT NOT NULL,
+      data TEXT NOT NULL,
+      PRIMARY KEY (pack, rule, subject_id)
+    )`,
+    `CREATE INDEX task_explanations_household ON task_explanations (pack, place_id, household_id)`,
+    `CREATE TABLE task_owners (
+      place_id TEXT NOT NULL,
+      liaison_id TEXT NOT NULL,
+      PRIMARY KEY (place_id, liaison_id)
+    ) WITHOUT ROWID`,
+    `CREATE INDEX task_owners_liaison ON task_owners (liaison_id, place_id)`,
+    `INSERT OR IGNORE INTO task_owners (place_id, liaison_id)
+      SELECT g.value, l.id FROM liaisons l, json_each(l.data, '$.gridIds') g WHERE l.superseded_at IS NULL`
+  ]
+  for (const statement of statements) yield* sql.unsafe(statement).raw
+})
+
+/**
  * Every migration, by `<id>_<name>`.
  *
  * @since 0.1.0
@@ -361,7 +453,8 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   "0002_coverage_columns": m0002_coverage_columns,
   "0003_coverage_pushdown": m0003_coverage_pushdown,
   "0004_task_state": m0004_task_state,
-  "0005_audit_records": m0005_audit_records
+  "0005_audit_records": m0005_audit_records,
+  "0006_task_state_layout": m0006_task_state_layout
 }
 
 /**
@@ -370,7 +463,7 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
  * @since 0.1.0
  * @category migrations
  */
-export const latest = 5
+export const latest = 6
 
 /**
  * Runs the migrations not yet applied, in order, inside the caller's transaction.

@@ -510,7 +510,7 @@ export const make = (
         const plan = yield* WriteCheck.check({ actor, facts, settings, now, lookup })
         yield* persist(actor, plan.writes, now)
         // Task state: the households these writes touch are stale, in this same transaction.
-        yield* SqliteTaskState.markStale(sql, plan.writes)
+        yield* SqliteTaskState.afterWrite(sql, plan.writes)
         return plan.receipts
       }).pipe(
         inWrite,

@@ -9,10 +9,11 @@
  *   visit inside it that resolves it, from when it is cancelled), so one row answers for any
  *   as-of date (`TaskState.at`).
  * - Every `Store.write` marks the households it touches stale, in the same transaction
- *   (`markStale`, called by `SqliteStore`): a visit, a resident, an arrival or a matter its
+ *   (`afterWrite`, called by `SqliteStore`): a visit, a resident, an arrival or a matter its
  *   household (and the one it left), a household itself (and the grid it left); a place, a
  *   liaison or a campaign every grid. Only grids that keep tasks are marked, so a bulk load
- *   before any read pays nothing.
+ *   before any read pays nothing. A liaison's write also updates the index of who owns which
+ *   places, which tells a worklist's households from the others.
  * - A read first brings the grids it needs up to date: a grid never read, read with another
  *   pack, marked as a whole, or asked about dates outside its horizon is computed afresh
  *   (lazily: a file written before this existed needs no step); otherwise only its stale
@@ -30,8 +31,8 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import type { Access, Ids, RulePack, Task } from "@minqing/core"
-import { Deployment, Fact, LocalDate, Problem, TaskState, Worklist, type WriteCheck } from "@minqing/core"
+import type { Access, RulePack } from "@minqing/core"
+import { Deployment, Fact, Ids, LocalDate, Problem, Task, TaskState, Worklist, type WriteCheck } from "@minqing/core"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -49,7 +50,7 @@ import { decodeData } from "./internal/tables.js"
 export interface Options {
   /** How long an operation keeps retrying while the database stays locked. Default: 2 minutes. */
   readonly lockBudget?: Duration.DurationInput
-  /** Days kept before and after the dates of the read that computes a grid. Default: 7. */
+  /** Days kept before and after the dates of a read that computes or extends a grid. Default: 3. */
   readonly padDays?: number
   /** Packs not used to compute tasks for this long are dropped when another appears. Default: 30 days. */
   readonly keepPacksFor?: Duration.DurationInput
@@ -72,18 +73,26 @@ const EVERYTHING = "*"
 const touchesEverything: ReadonlySet<Fact.Tag> = new Set(["Place", "Liaison", "Campaign"])
 
 /**
- * Marks the households a write touches stale, for every pack: call it inside the write's
- * transaction, after the facts are stored. Only grids that keep tasks are marked.
+ * Keeps the task state's bookkeeping after a write: marks the households it touches stale,
+ * for every pack (only in grids that keep tasks), and records the places each written
+ * liaison owns. Call it inside the write's transaction, after the facts are stored.
  *
  * @since 0.1.0
  * @category hooks
  */
-export const markStale = (
+export const afterWrite = (
   sql: SqlClient.SqlClient,
   writes: ReadonlyArray<WriteCheck.Item>
 ): Effect.Effect<void, SqlError> =>
   Effect.gen(function*() {
     if (writes.length === 0) return
+    for (const w of writes) {
+      if (w.fact._tag !== "Liaison") continue
+      yield* sql`DELETE FROM task_owners WHERE liaison_id = ${w.fact.id}`
+      for (const gridId of new Set(w.fact.gridIds)) {
+        yield* sql`INSERT INTO task_owners (place_id, liaison_id) VALUES (${gridId}, ${w.fact.id})`
+      }
+    }
     const kept = yield* sql<{ readonly one: number }>`SELECT 1 AS one FROM task_grids LIMIT 1`
     if (kept.length === 0) return
     const seq = sql`(SELECT coalesce(max(seq), 0) FROM audit)`
@@ -123,14 +132,26 @@ export const markStale = (
     }
   })
 
-interface TaskRow {
-  readonly household_id: string
-  readonly ordinal: number
-  readonly data: string
-  readonly resolved_on: string | null
-  readonly resolved_by: string | null
-  readonly cancelled: string | null
-}
+const TaskRow = Schema.Struct({
+  rule: Schema.String,
+  subject_kind: Schema.String,
+  subject_id: Schema.String,
+  household_id: Ids.HouseholdId,
+  due: LocalDate.LocalDate,
+  window_from: LocalDate.LocalDate,
+  window_to: LocalDate.LocalDate,
+  priority: Task.Priority,
+  ordinal: Schema.Int,
+  resolved_on: Schema.NullOr(LocalDate.LocalDate),
+  resolved_by: Schema.NullOr(Ids.VisitId),
+  cancelled: Schema.NullOr(Schema.Union(Schema.Literal(""), LocalDate.LocalDate)),
+  explanation: Schema.String
+})
+
+/** The columns a task is read from, its subject's explanation joined. */
+const taskColumns = `t.rule, t.subject_kind, t.subject_id, t.household_id, t.due, t.window_from, t.window_to,
+  t.priority, t.ordinal, t.resolved_on, t.resolved_by, t.cancelled, e.data AS explanation
+  FROM tasks t JOIN task_explanations e ON e.pack = t.pack AND e.rule = t.rule AND e.subject_id = t.subject_id`
 
 interface GridRow {
   readonly place_id: string
@@ -153,35 +174,72 @@ interface Reach {
   readonly liaisons: ReadonlyArray<Fact.Of<"Liaison">>
 }
 
-const decodeTemplate = Schema.decodeUnknownEither(TaskState.Template)
+const decodeRow = Schema.decodeUnknownEither(TaskRow)
+const decodeExplanation = Schema.decodeUnknownEither(Task.Explanation)
 
-const entryOf = (row: TaskRow): Either.Either<TaskState.Entry, Problem.StoreError> => {
+/**
+ * Decoded values by the stored text they were decoded from. The text is the content, so a
+ * hit is exactly what decoding would give, whichever process wrote it; the cache only saves
+ * the work. Emptied when full.
+ */
+const memo = <A>(max: number) => {
+  const map = new Map<string, A>()
+  return <E>(text: string, decode: (text: string) => Either.Either<A, E>): Either.Either<A, E> => {
+    const hit = map.get(text)
+    if (hit !== undefined) return Either.right(hit)
+    const decoded = decode(text)
+    if (Either.isRight(decoded)) {
+      if (map.size >= max) map.clear()
+      map.set(text, decoded.right)
+    }
+    return decoded
+  }
+}
+
+const parseExplanation = (text: string): Either.Either<Task.Explanation, Problem.StoreError> => {
   let parsed: unknown
   try {
-    parsed = JSON.parse(row.data)
+    parsed = JSON.parse(text)
   } catch (cause) {
-    return Either.left(new Problem.StoreError({ reason: "a kept task is not valid JSON", cause }))
+    return Either.left(new Problem.StoreError({ reason: "a kept explanation is not valid JSON", cause }))
   }
-  return Either.map(
-    Either.mapLeft(
-      decodeTemplate(parsed),
-      (error) => new Problem.StoreError({ reason: `a kept task no longer decodes: ${error.message}`, cause: error })
-    ),
-    (task) => ({
-      task,
-      resolvedBy: (row.resolved_by ?? undefined) as Ids.VisitId | undefined,
-      resolvedOn: (row.resolved_on ?? undefined) as LocalDate.LocalDate | undefined,
-      cancelled: row.cancelled === null
-        ? undefined
-        : row.cancelled === ""
-        ? "always"
-        : row.cancelled as LocalDate.LocalDate,
-      ordinal: row.ordinal
-    })
+  return Either.mapLeft(
+    decodeExplanation(parsed),
+    (error) =>
+      new Problem.StoreError({ reason: `a kept explanation no longer decodes: ${error.message}`, cause: error })
   )
 }
 
-const encodeTemplate = Schema.encodeSync(TaskState.Template)
+const entryOf = (
+  raw: unknown,
+  explanations: ReturnType<typeof memo<Task.Explanation>>
+): Either.Either<TaskState.Entry, Problem.StoreError> =>
+  Either.flatMap(
+    Either.mapLeft(
+      decodeRow(raw),
+      (error) => new Problem.StoreError({ reason: `a kept task no longer decodes: ${error.message}`, cause: error })
+    ),
+    (row) =>
+      Either.map(explanations(row.explanation, parseExplanation), (explanation) => ({
+        task: {
+          id: Task.makeId(row.rule, row.subject_id, row.due),
+          rule: row.rule,
+          subjectKind: row.subject_kind,
+          subjectId: row.subject_id,
+          householdId: row.household_id,
+          due: row.due,
+          window: { from: row.window_from, to: row.window_to },
+          priority: row.priority,
+          explanation
+        },
+        resolvedBy: row.resolved_by ?? undefined,
+        resolvedOn: row.resolved_on ?? undefined,
+        cancelled: row.cancelled === null ? undefined : row.cancelled === "" ? "always" : row.cancelled,
+        ordinal: row.ordinal
+      }))
+  )
+
+const encodeExplanation = Schema.encodeSync(Task.Explanation)
 
 const toStoreError = (what: string) => (error: SqlError | Problem.StoreError): Problem.StoreError =>
   error._tag === "StoreError" ? error : internal.toStoreError(what)(error)
@@ -206,19 +264,21 @@ export const make = (
     const { zone } = yield* Deployment.Deployment
     const retry = internal.retryBusy(options.lockBudget ?? Duration.minutes(2))
     const writeTransaction = yield* internal.makeWriteTransaction
-    const padDays = Math.max(0, Math.floor(options.padDays ?? 7))
+    const padDays = Math.max(0, Math.floor(options.padDays ?? 3))
     const keepPacksMillis = Duration.toMillis(options.keepPacksFor ?? Duration.days(30))
     const inList = (values: ReadonlyArray<string>) => (values.length === 0 ? sql.literal("(NULL)") : sql.in(values))
     const subtree = (roots: ReadonlyArray<string>) =>
       sql`SELECT descendant FROM place_closure WHERE ancestor IN ${inList(roots)}`
 
+    const facts = memo<Fact.Fact>(20_000)
+    const explanations = memo<Task.Explanation>(20_000)
     const decodeRows = <T extends Fact.Tag>(tag: T, rows: ReadonlyArray<{ readonly data: string }>) =>
       Effect.suspend(() => {
         const out: Array<Fact.Of<T>> = []
         for (const row of rows) {
-          const fact = decodeData(tag, row.data)
+          const fact = facts(row.data, (data) => decodeData(tag, data))
           if (Either.isLeft(fact)) return Effect.fail(fact.left)
-          out.push(fact.right)
+          out.push(fact.right as Fact.Of<T>)
         }
         return Effect.succeed(out)
       })
@@ -253,6 +313,7 @@ export const make = (
           DELETE FROM task_packs WHERE used_at < ${now - keepPacksMillis} RETURNING key`
         for (const { key } of unused) {
           yield* sql`DELETE FROM tasks WHERE pack = ${key}`
+          yield* sql`DELETE FROM task_explanations WHERE pack = ${key}`
           yield* sql`DELETE FROM task_grids WHERE pack = ${key}`
         }
         const [row] = yield* sql<{ readonly key: number }>`
@@ -292,10 +353,11 @@ export const make = (
           const places = placeId === undefined ? [] : yield* placesAbove(grids)
           return { grids, places, liaisons: [] } satisfies Reach
         }
-        // The liaison must be one the store would load for the scope: placed in it.
+        // The liaison must be one the store would load for the scope: owning a place in it.
+        const inRoots = subtree(roots)
         const found = yield* sql<{ readonly data: string }>`SELECT l.data FROM liaisons l
           WHERE l.id = ${liaisonId} AND l.superseded_at IS NULL
-          AND l.seq IN (SELECT seq FROM placements WHERE place_id IN (${subtree(roots)}))`
+          AND EXISTS (SELECT 1 FROM task_owners o WHERE o.liaison_id = l.id AND o.place_id IN (${inRoots}))`
         const [liaison] = yield* decodeRows("Liaison", found)
         if (liaison === undefined) {
           return yield* new TaskState.OutsideScope({ kind: "liaison", id: liaisonId, reason: "not-found" })
@@ -303,14 +365,14 @@ export const make = (
         const grids = (yield* sql<{ readonly place_id: string }>`
           SELECT DISTINCT h.place_id FROM households h
           WHERE h.superseded_at IS NULL AND h.place_id IN (${subtree(liaison.gridIds)})
-          AND h.place_id IN (${subtree(roots)})`).map((r) => r.place_id)
+          AND h.place_id IN (${inRoots})`).map((r) => r.place_id)
         if (grids.length === 0) return { grids, places: [], liaisons: [liaison] } satisfies Reach
-        // Whoever could own these households: liaisons the scope loads, placed on their way up.
+        // Whoever could own these households: liaisons the scope loads, owning a place on their way up.
         const owners = yield* sql<{ readonly data: string }>`SELECT l.data FROM liaisons l
           WHERE l.superseded_at IS NULL
-          AND l.seq IN (SELECT seq FROM placements WHERE place_id IN (
+          AND l.id IN (SELECT o.liaison_id FROM task_owners o WHERE o.place_id IN (
             SELECT ancestor FROM place_closure WHERE descendant IN ${inList(grids)}))
-          AND l.seq IN (SELECT seq FROM placements WHERE place_id IN (${subtree(roots)}))`
+          AND EXISTS (SELECT 1 FROM task_owners o WHERE o.liaison_id = l.id AND o.place_id IN (${inRoots}))`
         return {
           grids,
           places: yield* placesAbove(grids),
@@ -369,7 +431,7 @@ export const make = (
         const liaisons = yield* decodeRows(
           "Liaison",
           yield* sql<{ readonly data: string }>`SELECT data FROM liaisons
-            WHERE superseded_at IS NULL AND seq IN (SELECT seq FROM placements WHERE place_id IN (${around}))
+            WHERE superseded_at IS NULL AND id IN (SELECT liaison_id FROM task_owners WHERE place_id IN (${around}))
             ORDER BY id`
         )
         const campaigns = yield* decodeRows(
@@ -435,13 +497,15 @@ export const make = (
       households: ReadonlyArray<string> | undefined
     ) =>
       Effect.gen(function*() {
-        if (households === undefined) {
-          yield* sql`DELETE FROM tasks WHERE pack = ${key} AND place_id = ${grid}`
-        } else {
-          for (const chunk of chunksOf(households)) {
-            yield* sql`DELETE FROM tasks WHERE pack = ${key} AND place_id = ${grid} AND household_id IN ${
-              inList(chunk)
-            }`
+        for (const table of ["tasks", "task_explanations"]) {
+          if (households === undefined) {
+            yield* sql`DELETE FROM ${sql(table)} WHERE pack = ${key} AND place_id = ${grid}`
+          } else {
+            for (const chunk of chunksOf(households)) {
+              yield* sql`DELETE FROM ${sql(table)} WHERE pack = ${key} AND place_id = ${grid} AND household_id IN ${
+                inList(chunk)
+              }`
+            }
           }
         }
         const facts = yield* gridFacts(grid, households)
@@ -453,26 +517,47 @@ export const make = (
         const entries = TaskState.resolve(pack, { ...facts, visits }, range, scheduled)
         const rows = entries.map((e) => ({
           pack: key,
-          id: e.task.id,
+          rule: e.task.rule,
+          subject_id: e.task.subjectId,
+          due: e.task.due,
+          subject_kind: e.task.subjectKind,
           place_id: grid,
           household_id: e.task.householdId,
           ordinal: e.ordinal,
           window_from: e.task.window.from,
           window_to: e.task.window.to,
+          priority: e.task.priority,
           resolved_on: e.resolvedOn ?? null,
           resolved_by: e.resolvedBy ?? null,
-          cancelled: e.cancelled === undefined ? null : e.cancelled === "always" ? "" : e.cancelled,
-          data: JSON.stringify(encodeTemplate(e.task))
+          cancelled: e.cancelled === undefined ? null : e.cancelled === "always" ? "" : e.cancelled
         }))
-        for (const chunk of chunksOf(rows, 80)) yield* sql`INSERT OR REPLACE INTO tasks ${sql.insert(chunk)}`
+        for (const chunk of chunksOf(rows, 60)) yield* sql`INSERT OR REPLACE INTO tasks ${sql.insert(chunk)}`
+        // One explanation per subject: every occurrence of a subject shares its explanation.
+        const explained = new Map<string, Record<string, string | number>>()
+        for (const e of entries) {
+          const id = `${e.task.rule}\u0000${e.task.subjectId}`
+          if (explained.has(id)) continue
+          explained.set(id, {
+            pack: key,
+            rule: e.task.rule,
+            subject_id: e.task.subjectId,
+            place_id: grid,
+            household_id: e.task.householdId,
+            data: JSON.stringify(encodeExplanation(e.task.explanation))
+          })
+        }
+        for (const chunk of chunksOf([...explained.values()], 100)) {
+          yield* sql`INSERT OR REPLACE INTO task_explanations ${sql.insert(chunk)}`
+        }
       })
 
+    /** The horizon for dates a grid does not cover: its own grown by the padded dates, or those alone. */
     const nextHorizon = (row: GridRow | undefined, dates: Dates): Dates => {
       const padded = { from: LocalDate.addDays(dates.from, -padDays), to: LocalDate.addDays(dates.to, padDays) }
       if (row === undefined) return padded
       const union = {
-        from: LocalDate.min(row.horizon_from as LocalDate.LocalDate, dates.from),
-        to: LocalDate.max(row.horizon_to as LocalDate.LocalDate, dates.to)
+        from: LocalDate.min(LocalDate.make(row.horizon_from), padded.from),
+        to: LocalDate.max(LocalDate.make(row.horizon_to), padded.to)
       }
       return LocalDate.diffDays(union.from, union.to) + 1 <= MAX_HORIZON_DAYS ? union : padded
     }
@@ -490,7 +575,7 @@ export const make = (
             horizon = nextHorizon(row, dates)
             yield* compute(key, pack, grid, horizon, undefined)
           } else {
-            horizon = { from: row.horizon_from as LocalDate.LocalDate, to: row.horizon_to as LocalDate.LocalDate }
+            horizon = { from: LocalDate.make(row.horizon_from), to: LocalDate.make(row.horizon_to) }
             if ((row.everything ?? 0) > row.dirty_seq) yield* compute(key, pack, grid, horizon, undefined)
             else {
               const stale = yield* sql<{ readonly household_id: string }>`SELECT household_id FROM task_dirty
@@ -543,11 +628,11 @@ export const make = (
       )
     }
 
-    const entriesOf = (rows: ReadonlyArray<TaskRow>) =>
+    const entriesOf = (rows: ReadonlyArray<unknown>) =>
       Effect.suspend(() => {
         const out: Array<TaskState.Entry> = []
         for (const row of rows) {
-          const entry = entryOf(row)
+          const entry = entryOf(row, explanations)
           if (Either.isLeft(entry)) return Effect.fail(entry.left)
           out.push(entry.right)
         }
@@ -573,10 +658,10 @@ export const make = (
           const tasks: Array<Task.Task> = []
           if (key !== undefined) {
             for (const chunk of chunksOf(reached.grids)) {
-              const rows = yield* sql<TaskRow>`SELECT household_id, ordinal, data, resolved_on, resolved_by, cancelled
-                FROM tasks WHERE pack = ${key} AND place_id IN ${inList(chunk)}
-                AND window_to >= ${date} AND window_from <= ${date}
-                AND (resolved_on IS NULL OR resolved_on > ${date}) AND (cancelled IS NULL OR cancelled > ${date})`
+              const rows = yield* sql`SELECT ${sql.literal(taskColumns)}
+                WHERE t.pack = ${key} AND t.place_id IN ${inList(chunk)}
+                AND t.window_to >= ${date} AND t.window_from <= ${date}
+                AND (t.resolved_on IS NULL OR t.resolved_on > ${date}) AND (t.cancelled IS NULL OR t.cancelled > ${date})`
               for (const e of yield* entriesOf(rows)) tasks.push(TaskState.at(e, date))
             }
           }
@@ -597,9 +682,9 @@ export const make = (
           if (key === undefined) return []
           const entries: Array<TaskState.Entry> = []
           for (const chunk of chunksOf(reached.grids)) {
-            const rows = yield* sql<TaskRow>`SELECT household_id, ordinal, data, resolved_on, resolved_by, cancelled
-              FROM tasks WHERE pack = ${key} AND place_id IN ${inList(chunk)}
-              AND window_to >= ${from} AND window_from <= ${to}`
+            const rows = yield* sql`SELECT ${sql.literal(taskColumns)}
+              WHERE t.pack = ${key} AND t.place_id IN ${inList(chunk)}
+              AND t.window_to >= ${from} AND t.window_from <= ${to}`
             entries.push(...(yield* entriesOf(rows)))
           }
           const listed = TaskState.tasksOf(entries, { from, to, asOf })

@@ -1,9 +1,10 @@
 /**
  * The coverage suite: the full built-in report (every built-in metric, rolled up the whole
- * place tree, with member lists) for S in memory and on SQLite, and for M on SQLite; the
- * baseline is the household-screening and vaccination figures by hand-written SQL on raw
- * better-sqlite3.
+ * place tree) for S in memory (with member lists) and on SQLite through the adapter's
+ * pushdown (figures only), and for M through the pushdown; the baseline is the
+ * household-screening and vaccination figures by hand-written SQL on raw better-sqlite3.
  */
+import { SqliteCoverage } from "@minqing/adapter-sqlite"
 import {
   Access,
   BuiltInMetrics,
@@ -12,7 +13,7 @@ import {
   type Fact,
   type Ids,
   LocalDate,
-  Store,
+  type Metric,
   TimeZone
 } from "@minqing/core"
 import type { Scenario } from "@minqing/core/testing"
@@ -116,26 +117,29 @@ const runSql = async (file: string, s: Scenario.Scenario, quick: boolean, heavy:
   }
 }
 
-/** Load the scope from the adapter's file (opened once, outside the timing), then compute the report in memory. */
-const adapterReport = (s: Scenario.Scenario) => {
-  const period = periodOf(s)
-  const zone = TimeZone.make(s.zone)
-  return Effect.gen(function*() {
-    const store = yield* Store.Store
-    const actor = Access.system([s.rootId])
-    const facts = yield* store.load(actor, {
-      scope: s.rootId,
-      window: { from: LocalDate.addDays(period.from, -WINDOW_MARGIN_DAYS), to: period.to },
-      asOf: s.today
-    })
-    const report = Coverage.compute({ ...reportOptions(facts, s), zone })
-    if (Either.isLeft(report)) return yield* Effect.die(report.left)
-    return report.right
-  })
-}
+/**
+ * The full built-in report through the adapter's pushdown (`SqliteCoverage.report`: SQL
+ * aggregates, and the rules engine a chunk of households at a time for the three task
+ * metrics), on the file opened once outside the timing; figures only, no member lists.
+ */
+const pushdownReport = (s: Scenario.Scenario, metrics: ReadonlyArray<Metric.Metric> = BuiltInMetrics.all) =>
+  Effect.flatMap(
+    SqliteCoverage.SqliteCoverage,
+    (coverage) =>
+      coverage.report(Access.system([s.rootId]), { scope: s.rootId, period: periodOf(s), asOf: s.today, metrics })
+  )
 
-/** Visits this many days before the period still resolve tasks whose windows overlap it. */
-const WINDOW_MARGIN_DAYS = 3
+/** Every figure of two reports (counts, scores, statistics, strata, series), compared. */
+const sameFigures = (a: Coverage.Report, b: Coverage.Report): string => {
+  const strip = (r: Coverage.Report) =>
+    JSON.stringify(
+      r.results.map((x) => x.figures.map((f) => [f.placeId, f.counts, f.score, f.stats, f.strata, f.series]))
+    )
+  const figures = a.results.reduce((n, r) => n + r.figures.length, 0)
+  return strip(a) === strip(b)
+    ? `all ${figures} figures (${a.results.length} metrics × ${a.places.length} places) equal the in-memory report's`
+    : "FIGURES DIFFER from the in-memory report's"
+}
 
 const openStore = (file: string, s: Scenario.Scenario) => ManagedRuntime.make(storeLayer(file, s))
 
@@ -191,18 +195,24 @@ const runS = async (size: Size, options: RunOptions): Promise<ReadonlyArray<Row>
       "for reference: how much of the report is the rules engine's evaluation of the period (compliance, check-ins, workload)"
   })
 
-  // On SQLite: load the scope through the adapter, then compute.
+  // On SQLite: the adapter's pushdown, no member lists (the in-memory report above lists them).
   const runtime = openStore(await sqliteFile(size, quick), s)
+  let pushed: Coverage.Report | undefined
   const onSqlite = await measure(
-    iterationsFor(quick, { warmup: 1, iterations: 10, budgetMs: 10_000 }),
+    iterationsFor(quick, { warmup: 2, iterations: 15, budgetMs: 10_000 }),
     () =>
-      runtime.runPromise(adapterReport(s)).then((r) => {
-        report = r
+      runtime.runPromise(pushdownReport(s)).then((r) => {
+        pushed = r
       })
   )
+  const sqlOnly = await measure(
+    iterationsFor(quick, { warmup: 2, iterations: 15, budgetMs: 6_000 }),
+    () => runtime.runPromise(pushdownReport(s, BuiltInMetrics.withoutTasks))
+  )
   await runtime.dispose()
+  const reference = Either.getOrThrow(Coverage.compute(reportOptions(s.facts, s)))
   const sqliteFigure = timeFigure(
-    `full built-in report, SQLite (load scope + compute, ${PERIOD_DAYS}-day period)`,
+    `full built-in report, SQLite pushdown (SqliteCoverage.report, ${PERIOD_DAYS}-day period, figures only)`,
     onSqlite,
     false
   )
@@ -216,9 +226,25 @@ const runS = async (size: Size, options: RunOptions): Promise<ReadonlyArray<Row>
     ratio: { value: ratio2, text: `${ratio2.toFixed(1)}× the SQL's time` },
     rssMiB: onSqlite.rssMiB,
     targets: [below("coverage.S.sqlite", "< 20 ms", ms(sqliteFigure), 20)],
-    note: `loads the scope's facts with Store.load (the period and ${WINDOW_MARGIN_DAYS} days before), computes; ${
-      agreement(report!, s.rootId, sql.figures)
-    }`
+    note:
+      `14 metrics as SQL aggregates or on the few facts that count, the 3 task metrics by the rules engine over ${"the scope's roster and the visits their windows reach"}; ${
+        sameFigures(pushed!, reference)
+      }; ${agreement(pushed!, s.rootId, sql.figures)}`
+  })
+  rows.push({
+    suite: "coverage",
+    id: "coverage.sqlite.no-tasks",
+    size: workload,
+    ours: timeFigure(
+      `the same without the ${
+        BuiltInMetrics.all.length - BuiltInMetrics.withoutTasks.length
+      } task metrics (SQL and pruned facts only)`,
+      sqlOnly,
+      false
+    ),
+    rssMiB: sqlOnly.rssMiB,
+    targets: [],
+    note: "for reference: the part of the pushdown that never decodes the roster or runs the rules engine"
   })
   return rows
 }
@@ -229,7 +255,7 @@ const collectGarbage = () => {
   if (gc !== undefined) gc()
 }
 
-/** M and L: Minqing's report on the adapter's file, alone in its process (its peak RSS is its own). */
+/** M and L: Minqing's pushdown report on the adapter's file, alone in its process (its peak RSS is its own). */
 const runBig = async (size: Size, options: RunOptions): Promise<ReadonlyArray<Row>> => {
   const { quick } = options
   const s = metaOf(size, quick)
@@ -239,15 +265,24 @@ const runBig = async (size: Size, options: RunOptions): Promise<ReadonlyArray<Ro
   const before = peakRssMiB()
   let report: Coverage.Report | undefined
   const m: Measured = await measure(
-    iterationsFor(quick, { warmup: 0, iterations: 3, budgetMs: 60_000, min: 1 }),
+    iterationsFor(quick, { warmup: 1, iterations: 3, budgetMs: 60_000, min: 1 }),
     () =>
-      runtime.runPromise(adapterReport(s)).then((r) => {
+      runtime.runPromise(pushdownReport(s)).then((r) => {
         report = r
       })
   )
+  const peak = peakRssMiB()
+  const sqlOnly: Measured = await measure(
+    iterationsFor(quick, { warmup: 1, iterations: 5, budgetMs: 30_000, min: 1 }),
+    () => runtime.runPromise(pushdownReport(s, BuiltInMetrics.withoutTasks))
+  )
   await runtime.dispose()
-  const figure = timeFigure(`full built-in report, SQLite (load scope + compute, ${PERIOD_DAYS}-day period)`, m, false)
-  log(`coverage ${size}: peak RSS ${peakRssMiB().toFixed(0)} MiB (before the report: ${before.toFixed(0)} MiB)`)
+  const figure = timeFigure(
+    `full built-in report, SQLite pushdown (SqliteCoverage.report, ${PERIOD_DAYS}-day period, figures only)`,
+    m,
+    false
+  )
+  log(`coverage ${size}: peak RSS ${peak.toFixed(0)} MiB (before the report: ${before.toFixed(0)} MiB)`)
   const screening = report === undefined ? undefined : figuresOf(report, s.rootId).screening
   return [{
     suite: "coverage",
@@ -258,7 +293,7 @@ const runBig = async (size: Size, options: RunOptions): Promise<ReadonlyArray<Ro
     isolated: true,
     targets: [
       below(`coverage.${size}`, "< 1 s", ms(figure), 1000),
-      below(`coverage.${size}.rss`, "peak RSS < 512 MB", peakRssMiB() * 1.048576, 512)
+      below(`coverage.${size}.rss`, "peak RSS < 512 MB", peak * 1.048576, 512)
     ],
     pair: {
       baselineId: `coverage.sql.${size}`,
@@ -267,9 +302,24 @@ const runBig = async (size: Size, options: RunOptions): Promise<ReadonlyArray<Ro
     },
     note: `${
       report?.places.length ?? 0
-    } places; screening ${screening?.counts.numerator}/${screening?.counts.denominator}; the process's peak RSS was ${
+    } places; screening ${screening?.counts.numerator}/${screening?.counts.denominator}; the 3 task metrics run the ${"rules engine a chunk of 2,000 households at a time"}; the process's peak RSS was ${
       before.toFixed(0)
     } MiB before the first report (runtime, modules, finding the file)`
+  }, {
+    suite: "coverage",
+    id: `coverage.sqlite.${size}.no-tasks`,
+    size,
+    ours: timeFigure(
+      `the same without the ${
+        BuiltInMetrics.all.length - BuiltInMetrics.withoutTasks.length
+      } task metrics (SQL and pruned facts only)`,
+      sqlOnly,
+      false
+    ),
+    rssMiB: sqlOnly.rssMiB,
+    isolated: true,
+    targets: [],
+    note: "for reference: the part of the pushdown that never decodes the roster or runs the rules engine"
   }]
 }
 

@@ -1,14 +1,17 @@
 /**
  * Handlers of the coverage endpoints: the metrics on offer, a report for any metrics, scope
  * and period (rolled up the place tree, with who is missing and why), and the same as CSV.
- * Facts come from `Store.load` within the caller's scope, as known on the as-of date.
+ * Facts come from `Store.load` within the caller's scope, as known on the as-of date — or,
+ * when the store provides the core's `CoverageStore` (SQLite does), the store computes the
+ * report itself (member lists for small scopes only).
  *
  * @since 0.1.0
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
-import { Coverage, Deployment, LocalDate, type Metric, Problem, Report } from "@minqing/core"
+import { Coverage, CoverageStore, Deployment, LocalDate, type Metric, Problem, Report } from "@minqing/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Analytics from "./Analytics.js"
 import { Api, type CoverageParams, type CoverageReport, MetricView } from "./Api.js"
@@ -62,6 +65,25 @@ const compute = (params: typeof CoverageParams.Type) =>
     yield* checkSpan(params.from, params.to)
     const today = yield* Deployment.today
     const asOf = params.asOf ?? LocalDate.min(params.to, today)
+    // A store that computes reports next to its data (SQLite) answers without loading the
+    // scope; member lists come for small scopes only. On any refusal the loading path below
+    // gives the usual answer (404, 403 or 400).
+    const pushdown = yield* Effect.serviceOption(CoverageStore.CoverageStore)
+    if (Option.isSome(pushdown)) {
+      const pushed = yield* pushdown.value.report(session.actor, {
+        scope,
+        period: { from: params.from, to: params.to },
+        asOf,
+        metrics,
+        pack,
+        depth: params.depth,
+        members: params.members !== "none"
+      }).pipe(
+        Effect.catchTag("CoverageError", () => Effect.succeed(undefined)),
+        Effect.catchTag("StoreError", serverError)
+      )
+      if (pushed !== undefined) return pushed
+    }
     const facts = yield* load(session, {
       placeId: scope,
       from: params.from,

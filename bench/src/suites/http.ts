@@ -189,7 +189,7 @@ export const run = async (name: string, options: RunOptions): Promise<ReadonlyAr
       "GET worklist (liaison, today)",
       ours.get,
       bare.get,
-      "Minqing: bearer token, Store.load of the grid, built-in pack (8 rules); bare: one SQL query for the 3 core rules"
+      "Minqing: bearer token, the kept task state (SqliteTaskState) of the grid, built-in pack (8 rules); bare: one SQL query for the 3 core rules"
     ),
     row(
       `http.visits.${size}`,

@@ -14,7 +14,7 @@ import * as Schema from "effect/Schema"
 import { Api, SyncItemResult, SyncPushResult } from "./Api.js"
 import { Session } from "./Auth.js"
 import { ownVisits, visibility } from "./HttpFacts.js"
-import { invalidFromParseError, serverError } from "./internal/errors.js"
+import { invalidFromParseError, maskProblems, serverError } from "./internal/errors.js"
 import * as Masking from "./Masking.js"
 
 const Envelope = Schema.Struct({
@@ -57,7 +57,9 @@ export const layer = HttpApiBuilder.group(Api, "sync", (handlers) =>
                 index,
                 ...idOf(item),
                 status: statusOf(problems),
-                problems: problems.map((p) => new Problem.Problem({ ...p, index }, { disableValidation: true }))
+                problems: maskProblems(problems).map((p) =>
+                  new Problem.Problem({ ...p, index }, { disableValidation: true })
+                )
               })
             )
           const decoded = Schema.decodeUnknownEither(Visit.Visit, { errors: "all" })(item)

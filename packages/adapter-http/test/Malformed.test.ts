@@ -196,6 +196,21 @@ describe("malformed input", () => {
       assert.strictEqual(after.status, 200, "the server keeps serving")
     }).pipe(Effect.provide(W.layerServer())))
 
+  it.scoped("quotes no national ID or phone number back in an error", () =>
+    Effect.gen(function*() {
+      const tokens = yield* W.seed
+      const nationalId = "410811194807010013"
+      const phone = "13611112222"
+      const resident = { _tag: "Resident", id: "r.echo", nationalId, phone }
+      for (const [token, body] of [[tokens.auditor, [resident]], [tokens.admin, resident]] as const) {
+        const reply = yield* W.call("POST", "/residents", { token, body })
+        assert.strictEqual(reply.status, 400)
+        const text = JSON.stringify(reply.json)
+        assert.notInclude(text, nationalId)
+        assert.notInclude(text, phone)
+      }
+    }).pipe(Effect.provide(W.layerServer())))
+
   it.scoped("answers an unknown route with 404 NotFound naming it", () =>
     Effect.gen(function*() {
       const tokens = yield* W.seed

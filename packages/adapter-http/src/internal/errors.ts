@@ -15,9 +15,24 @@ const describe = (problems: ReadonlyArray<Problem.Problem>): string => {
   return shown.join("; ") + (rest.length > 0 ? `; and ${rest.length} more, at ${[...new Set(rest)].join(", ")}` : "")
 }
 
+/**
+ * Problems as an answer shows them: a schema's message quotes the value it refused, which
+ * may be a national ID or a phone number (the caller's own, or one they should not learn
+ * this way), so anything that looks like one is masked.
+ *
+ * @internal
+ */
+export const maskProblems = (problems: ReadonlyArray<Problem.Problem>): ReadonlyArray<Problem.Problem> =>
+  problems.map((p) => {
+    const message = maskText(p.message)
+    return message === p.message ? p : new Problem.Problem({ ...p, message }, { disableValidation: true })
+  })
+
 /** @internal */
-export const invalid = (problems: ReadonlyArray<Problem.Problem>, lead = "Invalid request"): Invalid =>
-  new Invalid({ message: `${lead}: ${describe(problems)}`, problems })
+export const invalid = (problems: ReadonlyArray<Problem.Problem>, lead = "Invalid request"): Invalid => {
+  const masked = maskProblems(problems)
+  return new Invalid({ message: `${lead}: ${describe(masked)}`, problems: masked })
+}
 
 /** @internal */
 export const invalidFromParseError = (error: ParseResult.ParseError, index?: number): Invalid =>
@@ -35,18 +50,18 @@ export const forbidden = (
     })`,
     role: actor.role,
     scope: actor.scope,
-    problems
+    problems: maskProblems(problems)
   })
 
 /**
  * The API error for a write the store refused: 403 when anything was out of scope or not
  * allowed for the role, 409 for a conflicting replay or a duplicate national ID, 400
- * otherwise. Every problem is kept.
+ * otherwise. Every problem is kept (masked, see {@link maskProblems}).
  *
  * @internal
  */
 export const fromRejected = (rejected: Problem.Rejected, actor: Access.Actor): Invalid | Forbidden | Conflict => {
-  const problems = rejected.problems
+  const problems = maskProblems(rejected.problems)
   if (problems.some((p) => p.code === "out-of-scope" || p.code === "not-allowed")) {
     return forbidden(
       actor,

@@ -137,7 +137,12 @@ describe("bad input on every endpoint", () => {
           perKind[kind] = (perKind[kind] ?? 0) + 1
           const v = violation(p, reply)
           if (v !== undefined) violations.push(`${p.request.method} ${p.request.path.slice(0, 120)} — ${p.label}: ${v}`)
-          if (p.label.endsWith("as auditor")) leaks.push(...leaksIn(reply.text))
+          if (p.label.endsWith("as auditor")) {
+            for (const value of leaksIn(reply.text)) {
+              const at = reply.text.indexOf(value)
+              leaks.push(`${p.label} → ${reply.status}: ${reply.text.slice(Math.max(0, at - 120), at + 40)}`)
+            }
+          }
         }
       }
       await Promise.all(Array.from({ length: PARALLEL }, worker))

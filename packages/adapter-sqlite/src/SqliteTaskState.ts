@@ -1,6 +1,6 @@
 /**
  * The core's `TaskState` port on SQLite: tasks are kept in the database, so a liaison's
- * worklist is one indexed query instead of loading a grid's history and running the pack.
+ * worklist is a few indexed queries instead of loading a grid's history and running the pack.
  *
  * - Tasks are kept per grid (the place households hang from) and per pack: the rows of a
  *   grid cover a horizon of dates and were computed with one pack, named by its
@@ -17,7 +17,8 @@
  * - A read first brings the grids it needs up to date: a grid never read, read with another
  *   pack, marked as a whole, or asked about dates outside its horizon is computed afresh
  *   (lazily: a file written before this existed needs no step); otherwise only its stale
- *   households are re-evaluated. Then it answers from the rows. Reads that find everything
+ *   households are re-evaluated, a few grids per write transaction so writers never wait
+ *   long. Then it answers from the rows in a read transaction: reads that find everything
  *   current take no write lock.
  * - All of it lives in the file: two processes sharing it see each other's writes on their
  *   next read.
@@ -247,11 +248,35 @@ const toStoreError = (what: string) => (error: SqlError | Problem.StoreError): P
 /** Raised inside a read transaction when grids must be computed first (under the write lock). */
 class NeedsWrite {
   readonly _tag = "NeedsWrite"
+  constructor(readonly grids: ReadonlyArray<string>) {}
 }
+
+/** Grids computed per write transaction, so computing many never holds the write lock long. */
+const GRIDS_PER_WRITE = 16
 
 /**
  * The service on the `SqlClient` in context (a SQLite client whose file `SqliteStore` has
  * migrated). `SqliteStore.layer` builds it on the store's connection.
+ *
+ * @example
+ * ```ts
+ * import { SqliteStore } from "@minqing/adapter-sqlite"
+ * import { Access, BuiltInRules, Deployment, Ids, LocalDate, TaskState } from "@minqing/core"
+ * import { Effect, Layer } from "effect"
+ *
+ * const Live = SqliteStore.layer({ filename: "minqing.db" }).pipe(Layer.provide(Deployment.layer()))
+ *
+ * const program = Effect.gen(function*() {
+ *   const state = yield* TaskState.TaskState
+ *   const liaison = new Access.Actor({ id: "l-01", role: "liaison", scope: [Ids.PlaceId.make("g-01")] })
+ *   return yield* state.worklist(liaison, BuiltInRules.pack, {
+ *     date: LocalDate.make("2021-05-14"),
+ *     liaisonId: Ids.LiaisonId.make("l-01")
+ *   })
+ * })
+ *
+ * Effect.runPromise(Effect.provide(program, Live))
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -591,8 +616,10 @@ export const make = (
       })
 
     /**
-     * Runs `read` on current rows: first in a read transaction; if some grid must be computed,
-     * again under the write lock after computing it.
+     * Runs `read` on current rows in a read transaction. Grids that must be computed first are
+     * computed under the write lock a few at a time (writers wait at most for a few grids),
+     * then the read runs again; should writes keep making them stale, the last attempt
+     * computes and reads in one write transaction.
      */
     const answer = <A>(
       actor: Access.Actor,
@@ -607,21 +634,32 @@ export const make = (
           const reached = yield* reach(actor, scope)
           if (reached.grids.length === 0) return yield* read(undefined, reached)
           const key = yield* packKey(fingerprint, write)
-          if (key === undefined) return yield* Effect.fail(new NeedsWrite())
+          if (key === undefined) return yield* Effect.fail(new NeedsWrite(reached.grids))
           if (write) yield* refresh(key, pack, reached.grids, dates)
           else {
             const rows = yield* gridRows(key, reached.grids)
-            if (reached.grids.some((g) => !isCurrent(rows.get(g), dates))) return yield* Effect.fail(new NeedsWrite())
+            const stale = reached.grids.filter((g) => !isCurrent(rows.get(g), dates))
+            if (stale.length > 0) return yield* Effect.fail(new NeedsWrite(stale))
           }
           return yield* read(key, reached)
         })
-      return retry(internal.commitFailures(sql.withTransaction(attempt(false)))).pipe(
+      const inRead = retry(internal.commitFailures(sql.withTransaction(attempt(false))))
+      const compute = (grids: ReadonlyArray<string>) =>
+        Effect.forEach(
+          chunksOf(grids, GRIDS_PER_WRITE),
+          (chunk) =>
+            retry(internal.commitFailures(writeTransaction(Effect.gen(function*() {
+              const key = yield* packKey(fingerprint, true)
+              yield* refresh(key, pack, chunk, dates)
+            })))),
+          { discard: true }
+        )
+      const isNeedsWrite = (e: unknown): e is NeedsWrite => e instanceof NeedsWrite
+      return inRead.pipe(
+        Effect.catchIf(isNeedsWrite, (e) => Effect.zipRight(compute(e.grids), inRead)),
+        Effect.catchIf(isNeedsWrite, () => retry(internal.commitFailures(writeTransaction(attempt(true))))),
         Effect.catchIf(
-          (e): e is NeedsWrite => e instanceof NeedsWrite,
-          () => retry(internal.commitFailures(writeTransaction(attempt(true))))
-        ),
-        Effect.catchIf(
-          (e): e is NeedsWrite => e instanceof NeedsWrite,
+          isNeedsWrite,
           () => Effect.fail(new Problem.StoreError({ reason: "task state: a pack could not be registered" }))
         ),
         Effect.catchTag("SqlError", (e) => Effect.fail(toStoreError("reading task state")(e)))

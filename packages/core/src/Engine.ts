@@ -38,7 +38,7 @@ import type { Campaign } from "./Campaign.js"
 import type * as Fact from "./Fact.js"
 import type { Household } from "./Household.js"
 import type { HouseholdId } from "./Ids.js"
-import { dateOfDay } from "./internal/days.js"
+import { dateOfDay, epochDay } from "./internal/days.js"
 import type { Liaison } from "./Liaison.js"
 import * as LocalDate from "./LocalDate.js"
 import type { Matter } from "./Matter.js"
@@ -82,7 +82,28 @@ export interface Engine {
 
 const DAY = 24 * 60 * 60 * 1000
 
+/** Epoch days beyond any date (small integers, so the engine's numbers stay unboxed). */
+const NEVER = 1 << 29
+const BEFORE_ALL = -(1 << 29)
+
 const byId = <A extends { readonly id: string }>(a: A, b: A) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+
+/** Sorts records by id in place: insertion sort for the few a household has, no garbage. */
+const sortById = <A extends { readonly id: string }>(xs: Array<A>): void => {
+  if (xs.length > 16) {
+    xs.sort(byId)
+    return
+  }
+  for (let i = 1; i < xs.length; i++) {
+    const x = xs[i]
+    let j = i - 1
+    while (j >= 0 && xs[j].id > x.id) {
+      xs[j + 1] = xs[j]
+      j--
+    }
+    xs[j + 1] = x
+  }
+}
 
 const indexOfId = (xs: ReadonlyArray<{ readonly id: string }>, id: string): number => {
   for (let i = 0; i < xs.length; i++) if (xs[i].id === id) return i
@@ -138,26 +159,28 @@ const EVERY = 1
 const OTHER = 2
 
 /** One subject of one rule: everything that depends neither on the dates nor on visits. */
-interface Entry {
-  readonly rule: Rule.Any
-  readonly subject: unknown
-  readonly spanFrom: number
-  readonly spanUntil: number
-  readonly cancelled: boolean
-  readonly recurrence: Recurrence.Recurrence
-  /** The recurrence as numbers: its shape (`ONCE`, `EVERY`, `OTHER`), anchor, step and last day. */
-  readonly shape: number
-  readonly anchor: number
-  readonly step: number
-  readonly last: number
-  readonly before: number
-  readonly after: number
-  readonly priority: Task["priority"]
-  readonly subjectId: string
-  readonly prefix: string
-  readonly app: Rule.Applicability
+class Entry {
   /** Built when the first task needs it: its words are read from the applicability then. */
-  explanation: Task["explanation"] | undefined
+  explanation: Task["explanation"] | undefined = undefined
+  /** `rule:subject:`, the start of its tasks' ids. */
+  prefix: string | undefined = undefined
+  constructor(
+    readonly rule: Rule.Any,
+    readonly subject: unknown,
+    readonly subjectId: string,
+    readonly app: Rule.Applicability,
+    readonly spanFrom: number,
+    readonly spanUntil: number,
+    readonly recurrence: Recurrence.Recurrence,
+    /** The recurrence as numbers: its shape (`ONCE`, `EVERY`, `OTHER`), anchor, step and last day. */
+    readonly shape: number,
+    readonly anchor: number,
+    readonly step: number,
+    readonly last: number,
+    readonly before: number,
+    readonly after: number,
+    readonly priority: Task["priority"]
+  ) {}
 }
 
 const explanationOf = (entry: Entry): Task["explanation"] => {
@@ -171,6 +194,40 @@ const explanationOf = (entry: Entry): Task["explanation"] => {
 }
 
 const NO_VISITS: ReadonlyArray<Visit> = []
+
+/**
+ * Visits by UTC day: `order` lists the visits' positions day by day, the visits of day
+ * `first + d` at `order[start[d]]` up to `order[start[d + 1]]`; `millis` are their instants.
+ */
+interface Buckets {
+  readonly first: number
+  readonly start: Int32Array
+  readonly order: Int32Array
+}
+
+/** Buckets visits by UTC day (a counting sort), or `undefined` when they span too many days to be worth it. */
+const bucket = (visits: ReadonlyArray<Visit>): Buckets | undefined => {
+  const n = visits.length
+  // The UTC day of each visit, kept for the second pass (reading instants again is slower).
+  const days = new Int32Array(n)
+  let min = Number.POSITIVE_INFINITY
+  let max = Number.NEGATIVE_INFINITY
+  for (let k = 0; k < n; k++) {
+    const d = Math.floor(visits[k].at.epochMillis / DAY)
+    days[k] = d
+    if (d < min) min = d
+    if (d > max) max = d
+  }
+  const span = max - min + 1
+  if (!(span > 0 && span <= 4 * n + 1024)) return undefined
+  const start = new Int32Array(span + 1)
+  for (let k = 0; k < n; k++) start[days[k] - min + 1]++
+  for (let d = 1; d <= span; d++) start[d] += start[d - 1]
+  const fill = start.slice(0, span)
+  const order = new Int32Array(n)
+  for (let k = 0; k < n; k++) order[fill[days[k] - min]++] = k
+  return { first: min, start, order }
+}
 
 const lowerBound = (xs: ReadonlyArray<number>, x: number): number => {
   let lo = 0
@@ -216,10 +273,17 @@ class EngineImpl implements Engine {
    * `undefined` once every visit is filed.
    */
   pending: ReadonlyArray<Visit> | undefined = undefined
-  coveredLo = Number.POSITIVE_INFINITY
-  coveredHi = Number.NEGATIVE_INFINITY
+  coveredLo = NEVER
+  coveredHi = BEFORE_ALL
   /** Ids of visits fed by `update` while `pending` is set: their versions in the bundle are stale. */
   superseded: Set<string> | undefined = undefined
+  /** The pending visits by UTC day, built on the first `file`. */
+  buckets: Buckets | undefined = undefined
+  /**
+   * Whether schedules are kept for the next evaluation (an engine that is kept) or dropped
+   * once a household's tasks are out (a one-shot evaluation).
+   */
+  retain = true
   /** Whether `visitHome` lists every filed visit (it is built on the first update). */
   visitHomeReady = true
 
@@ -292,6 +356,26 @@ class EngineImpl implements Engine {
     }
   }
 
+  /** Whether the maps of which household holds each resident, arrival and matter are filled. */
+  homesReady = true
+
+  ensureHomes() {
+    if (this.homesReady) return
+    for (const p of this.parts.values()) {
+      for (const r of p.residents) this.residentHome.set(r.id, p.id)
+      for (const m of p.matters) this.matterHome.set(m.id, p.id)
+      for (const a of p.arrivals) {
+        this.arrivalHome.set(a.id, p.id)
+        if (a.person._tag === "KnownResident") {
+          let set = this.arrivalsOfResident.get(a.person.residentId)
+          if (set === undefined) this.arrivalsOfResident.set(a.person.residentId, set = new Set())
+          set.add(a.id)
+        }
+      }
+    }
+    this.homesReady = true
+  }
+
   ensureVisitHome() {
     if (this.visitHomeReady) return
     for (const p of this.parts.values()) for (const v of p.visits) this.visitHome.set(v.id, p.id)
@@ -312,9 +396,14 @@ class EngineImpl implements Engine {
       const h = households[i]
       this.part(h.id).household = h
     }
-    this.ingest(facts.residents, true)
-    this.ingest(facts.arrivals, true)
-    this.ingest(facts.matters, true)
+    // Which household holds each record is only needed to move records on an update.
+    const residents = facts.residents
+    for (let i = 0; i < residents.length; i++) this.part(residents[i].householdId).residents.push(residents[i])
+    const arrivals = facts.arrivals
+    for (let i = 0; i < arrivals.length; i++) this.part(arrivals[i].householdId).arrivals.push(arrivals[i])
+    const matters = facts.matters
+    for (let i = 0; i < matters.length; i++) this.part(matters[i].householdId).matters.push(matters[i])
+    if (residents.length + arrivals.length + matters.length > 0) this.homesReady = false
     this.sortRecords()
     if (facts.visits.length > 0) {
       this.pending = facts.visits
@@ -328,6 +417,7 @@ class EngineImpl implements Engine {
    * changed in place (the caller sorts them by id).
    */
   ingest(facts: Iterable<Fact.Fact>, bulk: boolean): Set<HouseholdId> | "all" {
+    this.ensureHomes()
     const touched = new Set<HouseholdId>()
     let all = false
     let places = false
@@ -468,25 +558,33 @@ class EngineImpl implements Engine {
   /** After a bulk load: each household's records by id. */
   sortRecords() {
     for (const p of this.parts.values()) {
-      if (p.residents.length > 1) p.residents.sort(byId)
-      if (p.arrivals.length > 1) p.arrivals.sort(byId)
-      if (p.matters.length > 1) p.matters.sort(byId)
+      if (p.residents.length > 1) sortById(p.residents)
+      if (p.arrivals.length > 1) sortById(p.arrivals)
+      if (p.matters.length > 1) sortById(p.matters)
     }
   }
 
+  /** Sorts a household's visits by instant, then id (a household has few: insertion sort, in place). */
   sortVisits(p: Part) {
     p.appended = false
-    const n = p.visits.length
-    let sorted = true
-    for (let i = 1; i < n && sorted; i++) {
-      sorted = p.millis[i - 1] < p.millis[i] || (p.millis[i - 1] === p.millis[i] && p.visits[i - 1].id < p.visits[i].id)
+    const { days, millis, visits } = p
+    for (let i = 1; i < visits.length; i++) {
+      const v = visits[i]
+      const ms = millis[i]
+      const day = days[i]
+      let j = i - 1
+      while (j >= 0 && (millis[j] > ms || (millis[j] === ms && visits[j].id > v.id))) {
+        visits[j + 1] = visits[j]
+        millis[j + 1] = millis[j]
+        days[j + 1] = days[j]
+        j--
+      }
+      if (j + 1 !== i) {
+        visits[j + 1] = v
+        millis[j + 1] = ms
+        days[j + 1] = day
+      }
     }
-    if (sorted) return
-    const order = Array.from({ length: n }, (_, i) => i)
-    order.sort((a, b) => p.millis[a] - p.millis[b] || (p.visits[a].id < p.visits[b].id ? -1 : 1))
-    p.visits = order.map((i) => p.visits[i])
-    p.days = order.map((i) => p.days[i])
-    p.millis = order.map((i) => p.millis[i])
   }
 
   /**
@@ -514,34 +612,31 @@ class EngineImpl implements Engine {
   /** Files every pending visit. */
   coverAll() {
     if (this.pending === undefined) return
-    if (this.coveredLo > this.coveredHi) this.file(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY)
+    if (this.coveredLo > this.coveredHi) this.file(BEFORE_ALL, NEVER)
     else {
-      this.file(Number.NEGATIVE_INFINITY, this.coveredLo - 1)
-      this.file(this.coveredHi + 1, Number.POSITIVE_INFINITY)
+      this.file(BEFORE_ALL, this.coveredLo - 1)
+      this.file(this.coveredHi + 1, NEVER)
     }
     this.pending = undefined
+    this.buckets = undefined
     this.superseded = undefined
-    this.coveredLo = Number.POSITIVE_INFINITY
-    this.coveredHi = Number.NEGATIVE_INFINITY
+    this.coveredLo = NEVER
+    this.coveredHi = BEFORE_ALL
   }
 
   /** Files the pending visits of local days `[lo, hi]` (not filed yet) into their households. */
   file(lo: number, hi: number) {
     const visits = this.pending!
-    // A day's instants lie within a day of its UTC span whatever the zone: a cheap first cut.
-    const minMs = lo === Number.NEGATIVE_INFINITY ? lo : (lo - 1) * DAY
-    const maxMs = hi === Number.POSITIVE_INFINITY ? hi : (hi + 2) * DAY
+    const buckets = this.buckets ??= bucket(visits)
     const superseded = this.superseded
     const homes = this.visitHomeReady ? this.visitHome : undefined
     const touched: Array<Part> = []
     let part: Part | undefined
-    for (let k = 0; k < visits.length; k++) {
-      const v = visits[k]
-      const millis = v.at.epochMillis
-      if (millis < minMs || millis >= maxMs) continue
+    const take = (k: number, millis: number) => {
       const day = this.dayOf(millis)
-      if (day < lo || day > hi) continue
-      if (superseded !== undefined && superseded.has(v.id)) continue
+      if (day < lo || day > hi) return
+      const v = visits[k]
+      if (superseded !== undefined && superseded.has(v.id)) return
       if (part === undefined || part.id !== v.householdId) part = this.part(v.householdId)
       if (!part.appended) {
         part.appended = true
@@ -551,6 +646,20 @@ class EngineImpl implements Engine {
       part.days.push(day)
       part.millis.push(millis)
       if (homes !== undefined) homes.set(v.id, part.id)
+    }
+    if (buckets === undefined) {
+      for (let k = 0; k < visits.length; k++) take(k, visits[k].at.epochMillis)
+    } else {
+      // A local day's instants lie in the UTC day before, on or after it, whatever the zone.
+      const { first, order, start } = buckets
+      const from = Math.max(lo - 1, first) - first
+      const to = Math.min(hi + 1, first + start.length - 2) - first
+      if (from <= to) {
+        for (let i = start[from]; i < start[to + 1]; i++) {
+          const k = order[i]
+          take(k, visits[k].at.epochMillis)
+        }
+      }
     }
     for (let i = 0; i < touched.length; i++) this.sortVisits(touched[i])
   }
@@ -574,8 +683,8 @@ class EngineImpl implements Engine {
   /** Files the visits the schedule's windows can reach for the current dates. */
   coverFor(schedule: ReadonlyArray<Entry>) {
     if (this.pending === undefined) return
-    let lo = Number.POSITIVE_INFINITY
-    let hi = Number.NEGATIVE_INFINITY
+    let lo = NEVER
+    let hi = BEFORE_ALL
     this.reach(schedule, (a, b) => {
       if (a < lo) lo = a
       if (b > hi) hi = b
@@ -587,11 +696,24 @@ class EngineImpl implements Engine {
   reach(schedule: ReadonlyArray<Entry>, f: (lo: number, hi: number) => void) {
     const { fromDay, toDay } = this
     for (let e = 0; e < schedule.length; e++) {
-      const { after, before, spanFrom, spanUntil } = schedule[e]
+      const entry = schedule[e]
+      const { after, before, spanFrom, spanUntil } = entry
       const lo = Math.max(fromDay - after, spanFrom)
       const hi = Math.min(toDay, spanUntil) + before
       if (lo > hi) continue
-      f(Math.max(lo - before, spanFrom), hi + after)
+      // The first and last due dates that can have a task (as `evaluatePart` finds them).
+      let first = lo
+      let last = hi
+      if (entry.shape === ONCE) {
+        if (entry.anchor < lo || entry.anchor > hi || entry.anchor > entry.last) continue
+        first = last = entry.anchor
+      } else if (entry.shape === EVERY) {
+        const { anchor, step } = entry
+        first = lo <= anchor ? anchor : anchor + Math.ceil((lo - anchor) / step) * step
+        last = Math.min(hi, entry.last)
+        if (first > last) continue
+      }
+      f(Math.max(first - before, spanFrom), last + after)
     }
   }
 
@@ -603,17 +725,15 @@ class EngineImpl implements Engine {
   }
 
   evaluateAll() {
-    if (this.pending !== undefined) {
-      let lo = Number.POSITIVE_INFINITY
-      let hi = Number.NEGATIVE_INFINITY
-      const widen = (a: number, b: number) => {
-        if (a < lo) lo = a
-        if (b > hi) hi = b
+    for (const p of this.parts.values()) {
+      const schedule = scheduleOf(this, p)
+      this.coverFor(schedule)
+      p.tasks = evaluatePart(this, p, schedule)
+      if (!this.retain) {
+        p.schedule = undefined
+        p.facts = undefined
       }
-      for (const p of this.parts.values()) this.reach(scheduleOf(this, p), widen)
-      this.cover(lo, Math.min(hi, this.asOfDay))
     }
-    for (const p of this.parts.values()) p.tasks = evaluatePart(this, p, scheduleOf(this, p))
     this.flat = undefined
   }
 
@@ -649,8 +769,8 @@ const scheduleOf = (engine: EngineImpl, part: Part): ReadonlyArray<Entry> => {
       if (rule.subject.householdId(subject) !== part.id) continue
       const app = rule.applies(subject, context)
       if (app === undefined) continue
-      const spanFrom = LocalDate.toEpochDay(app.from)
-      const spanUntil = app.until === undefined ? Number.POSITIVE_INFINITY : LocalDate.toEpochDay(app.until)
+      const spanFrom = epochDay(app.from)
+      const spanUntil = app.until === undefined ? NEVER : epochDay(app.until)
       if (spanUntil < spanFrom) continue
       const recurrence = rule.recurrence(subject, {
         params,
@@ -661,39 +781,37 @@ const scheduleOf = (engine: EngineImpl, part: Part): ReadonlyArray<Entry> => {
         until: app.until
       })
       const window = rule.window(subject, params)
-      const subjectId = rule.subject.id(subject)
       const pattern = recurrence.pattern
-      const anchor = LocalDate.toEpochDay(recurrence.anchor)
+      const anchor = epochDay(recurrence.anchor)
       const count = recurrence.count
-      let last = recurrence.until === undefined ? Number.POSITIVE_INFINITY : LocalDate.toEpochDay(recurrence.until)
+      let last = recurrence.until === undefined ? NEVER : epochDay(recurrence.until)
       let shape = OTHER
       let step = 1
-      if (count !== undefined && count < 1) last = Number.NEGATIVE_INFINITY
+      if (count !== undefined && count < 1) last = BEFORE_ALL
       if (pattern._tag === "once") shape = ONCE
       else if (pattern._tag === "every") {
         shape = EVERY
         step = pattern.days
         if (count !== undefined) last = Math.min(last, anchor + (count - 1) * step)
       }
-      out.push({
-        rule,
-        subject,
-        spanFrom,
-        spanUntil,
-        cancelled: app.cancelled,
-        recurrence,
-        shape,
-        anchor,
-        step,
-        last,
-        before: window.before,
-        after: window.after,
-        priority: rule.priority(subject, params),
-        subjectId,
-        prefix: `${rule.id}:${subjectId}:`,
-        app,
-        explanation: undefined
-      })
+      out.push(
+        new Entry(
+          rule,
+          subject,
+          rule.subject.id(subject),
+          app,
+          spanFrom,
+          spanUntil,
+          recurrence,
+          shape,
+          anchor,
+          step,
+          last,
+          window.before,
+          window.after,
+          rule.priority(subject, params)
+        )
+      )
     }
   }
   part.schedule = out
@@ -728,7 +846,7 @@ const occurrence = (
   }
   const state: Task["state"] = resolved >= 0
     ? "done"
-    : entry.cancelled || (spanUntil < wt && asOfDay > spanUntil)
+    : entry.app.cancelled || (spanUntil < wt && asOfDay > spanUntil)
     ? "cancelled"
     : asOfDay < wf
     ? "upcoming"
@@ -738,10 +856,11 @@ const occurrence = (
     ? "overdue"
     : "missed"
   const dueDate = dateOfDay(due)
+  const prefix = entry.prefix ??= `${rule.id}:${entry.subjectId}:`
   out.push(
     resolved >= 0
       ? {
-        id: entry.prefix + dueDate,
+        id: prefix + dueDate,
         rule: rule.id,
         subjectKind: rule.subject.kind,
         subjectId: entry.subjectId,
@@ -755,7 +874,7 @@ const occurrence = (
         explanation: explanationOf(entry)
       }
       : {
-        id: entry.prefix + dueDate,
+        id: prefix + dueDate,
         rule: rule.id,
         subjectKind: rule.subject.kind,
         subjectId: entry.subjectId,
@@ -815,8 +934,17 @@ const impl = (engine: Engine): EngineImpl => {
  * @since 0.1.0
  * @category constructors
  */
-export const make = (pack: RulePack, facts: Fact.Facts | Iterable<Fact.Fact>, options: Options): Engine => {
+export const make = (pack: RulePack, facts: Fact.Facts | Iterable<Fact.Fact>, options: Options): Engine =>
+  build(pack, facts, options, true)
+
+const build = (
+  pack: RulePack,
+  facts: Fact.Facts | Iterable<Fact.Fact>,
+  options: Options,
+  retain: boolean
+): EngineImpl => {
   const engine = new EngineImpl(pack, options)
+  engine.retain = retain
   if (isBundle(facts)) engine.ingestBundle(facts)
   else {
     engine.ingest(facts, true)
@@ -940,4 +1068,4 @@ export const evaluate = (
   pack: RulePack,
   facts: Fact.Facts | Iterable<Fact.Fact>,
   options: Options
-): ReadonlyArray<Task> => tasks(make(pack, facts, options))
+): ReadonlyArray<Task> => build(pack, facts, options, false).tasks()

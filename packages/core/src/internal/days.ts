@@ -29,3 +29,22 @@ export const dateOfAge = (birthDate: LocalDate.LocalDate, years: number): LocalD
   const monthDay = birthDate.slice(4)
   return (monthDay === "-02-29" && !isLeap(year) ? `${year}-03-01` : `${year}${monthDay}`) as LocalDate.LocalDate
 }
+
+/**
+ * `LocalDate.toEpochDay` by arithmetic on the characters: no cache lookup and no garbage,
+ * for dates the engines derive afresh for every subject (a birthday's anniversary, an
+ * arrival's next day).
+ */
+export const epochDay = (date: LocalDate.LocalDate): number => {
+  // Howard Hinnant's days_from_civil, as LocalDate.toEpochDay.
+  let y = (date.charCodeAt(0) - 48) * 1000 + (date.charCodeAt(1) - 48) * 100 + (date.charCodeAt(2) - 48) * 10 +
+    date.charCodeAt(3) - 48
+  const m = (date.charCodeAt(5) - 48) * 10 + date.charCodeAt(6) - 48
+  const d = (date.charCodeAt(8) - 48) * 10 + date.charCodeAt(9) - 48
+  if (m <= 2) y -= 1
+  const era = Math.floor(y / 400)
+  const yoe = y - era * 400
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
+  return era * 146097 + doe - 719468
+}

@@ -189,6 +189,9 @@ const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
 const fail = (reason: string) => Effect.fail(new Coverage.CoverageError({ reason }))
 
+/** Whether bit `k` of a group's day mask is set (masks exceed JavaScript's 32-bit operators). */
+const contactedOn = (g: { readonly mask: number }, k: number) => Math.floor(g.mask / 2 ** k) % 2 === 1
+
 /**
  * The service on the `SqlClient` in context (a database migrated by `SqliteStore`).
  *
@@ -283,12 +286,17 @@ export const make: Effect.Effect<Shape, never, SqlClient.SqlClient | Deployment.
       const screening = byKind("screening")
       const decoction = byKind("decoction")
       const workloadHouseholds = byKind("workload-households")
-      const groups = screening.length + decoction.length + workloadHouseholds.length > 0
-        ? yield* q.householdGroups(f, screening.length > 0)
+      // Up to 53 days (exact integers in JS), one pass over each household's visits gives the
+      // days it was contacted; longer periods take one query for the period and one per day.
+      const masks = screening.length > 0 && days.length <= 53 ? yield* q.contactedDays(f) : undefined
+      const groups = masks !== undefined
+        ? masks.map((g) => ({ ...g, reached: g.mask === 0 ? 0 : g.n }))
+        : screening.length + decoction.length + workloadHouseholds.length > 0
+        ? (yield* q.householdGroups(f, screening.length > 0)).map((g) => ({ ...g, mask: 0 }))
         : []
 
       if (screening.length > 0) {
-        const contacted = days.length === 0 ? [] : yield* q.contactedByDay(f)
+        const contacted = masks !== undefined || days.length === 0 ? [] : yield* q.contactedByDay(f)
         const dayIndex = new Map(days.map((d, k) => [d as string, k]))
         for (const m of screening) {
           const t = new MetricTally(m, n, days)
@@ -297,7 +305,10 @@ export const make: Effect.Effect<Shape, never, SqlClient.SqlClient | Deployment.
             if (g.active_from <= end && (g.active_until === null || g.active_until >= period.from)) {
               add(t.total, node, g.n, 0, g.reached)
             }
-            for (let k = 0; k < days.length; k++) if (activeOn(g, days[k])) add(t.series[k], node, g.n, 0, 0)
+            for (let k = 0; k < days.length; k++) {
+              if (!activeOn(g, days[k])) continue
+              add(t.series[k], node, g.n, 0, masks !== undefined && contactedOn(g, k) ? g.n : 0)
+            }
           }
           for (const r of contacted) add(t.series[dayIndex.get(r.local_date)!], lay.nodeOf(r.place_id), 0, 0, r.n)
           results.set(m.id, t.result(lay))
@@ -335,7 +346,15 @@ export const make: Effect.Effect<Shape, never, SqlClient.SqlClient | Deployment.
         )
         const served = days.length === 0 || running.length === 0
           ? []
-          : yield* q.decoctionServed(f, running.map((c) => c.id))
+          : yield* q.decoctionServed(
+            f,
+            running.map((c) => ({
+              id: c.id,
+              from: c.period.from,
+              to: c.period.to,
+              within: tree.isWithin(scope, c.scopeId) ? undefined : c.scopeId
+            }))
+          )
         const dayIndex = new Map(days.map((d, k) => [d as string, k]))
         for (const m of decoction) {
           const t = new MetricTally(m, n, days)

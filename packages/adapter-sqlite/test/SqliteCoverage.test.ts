@@ -5,6 +5,7 @@ import {
   Access,
   Arrival,
   BuiltInMetrics,
+  Campaign,
   type Coverage,
   CoverageStore,
   Deployment,
@@ -147,7 +148,12 @@ const seed = (scenario: Scenario.Scenario) =>
       ...scenario.facts.liaisons,
       ...households,
       ...roster,
-      ...scenario.facts.campaigns
+      // With two villages, decoction reaches the first one only.
+      ...scenario.facts.campaigns.map((c) =>
+        c.kind === "decoction" && scenario.villageIds.length > 1
+          ? new Campaign.Campaign({ ...c, scopeId: scenario.villageIds[0] })
+          : c
+      )
     ])
     const lateGrid = scenario.gridIds[1]
     const gridOf = new Map(households.map((h) => [h.id, h.gridId]))
@@ -193,7 +199,9 @@ const casesOf = (scenario: Scenario.Scenario): ReadonlyArray<Case> => {
     { from: day(last - 6), to: history.to },
     { from: day(7), to: day(13) },
     { from: day(11), to: day(11) },
-    { from: LocalDate.addDays(history.from, -5), to: day(2) }
+    { from: LocalDate.addDays(history.from, -5), to: day(2) },
+    // Longer than 53 days: screening takes its two-query path.
+    { from: LocalDate.addDays(history.from, -45), to: history.to }
   ]
   for (const scope of scopes) {
     for (const period of periods) {

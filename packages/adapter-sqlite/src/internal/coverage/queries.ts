@@ -95,6 +95,29 @@ export const make = (sql: SqlClient.SqlClient) => {
       } AS reached
         FROM hh GROUP BY hh.place_id, hh.active_from, hh.active_until`,
 
+    /**
+     * The index's households grouped by place, validity dates and the days of the period
+     * (at most 53) they were contacted on, as a mask: bit `k` is day `k` of the period.
+     */
+    contactedDays: (f: Frame): Rows<{
+      readonly place_id: string
+      readonly active_from: LocalDate.LocalDate
+      readonly active_until: LocalDate.LocalDate | null
+      readonly mask: number
+      readonly n: number
+    }> =>
+      sql`WITH hh AS MATERIALIZED (${households(f)})
+        SELECT place_id, active_from, active_until, mask, count(*) AS n FROM (
+          SELECT hh.place_id, hh.active_from, hh.active_until, (
+            SELECT coalesce(sum(1 << CAST(julianday(contacted.local_date) - julianday(${f.from}) AS INTEGER)), 0)
+            FROM (
+              SELECT DISTINCT v.local_date FROM visits v WHERE v.household_id = hh.id
+                AND v.local_date BETWEEN ${f.from} AND ${f.end} AND v.outcome = 'contacted'
+                AND v.recorded_at < ${f.cutoff}) contacted
+          ) AS mask
+          FROM hh)
+        GROUP BY place_id, active_from, active_until, mask`,
+
     /** Households contacted on each day of the period, among those active that day, by place. */
     contactedByDay: (f: Frame): Rows<{
       readonly place_id: string
@@ -171,10 +194,19 @@ export const make = (sql: SqlClient.SqlClient) => {
 
     /**
      * Households served decoction for one of `campaigns` (the decoction campaigns of the
-     * index) on a contacted visit on a day the campaign runs, whose grid it reaches, among
-     * those active that day; by place and day.
+     * index, with the dates they run and, unless they reach the whole scope, the place they
+     * cover) on a contacted visit on a day the campaign runs, among those active that day;
+     * by place and day.
      */
-    decoctionServed: (f: Frame, campaigns: ReadonlyArray<string>): Rows<{
+    decoctionServed: (
+      f: Frame,
+      campaigns: ReadonlyArray<{
+        readonly id: string
+        readonly from: LocalDate.LocalDate
+        readonly to: LocalDate.LocalDate
+        readonly within: string | undefined
+      }>
+    ): Rows<{
       readonly place_id: string
       readonly local_date: LocalDate.LocalDate
       readonly n: number
@@ -183,10 +215,14 @@ export const make = (sql: SqlClient.SqlClient) => {
         SELECT hh.place_id, o.local_date, count(DISTINCT hh.id) AS n
         FROM hh CROSS JOIN visit_observations o ON o.household_id = hh.id AND o.kind = 'decoction'
           AND o.local_date BETWEEN ${f.from} AND ${f.end} AND o.recorded_at < ${f.cutoff}
-        WHERE ${activeOn("hh", sql`o.local_date`)} AND o.campaign_id IN ${inList(campaigns)} AND EXISTS (
-          SELECT 1 FROM campaigns c JOIN place_closure pc ON pc.ancestor = c.place_id AND pc.descendant = hh.place_id
-          WHERE c.id = o.campaign_id AND ${current("c", f.cutoff)}
-            AND o.local_date BETWEEN c.period_from AND c.period_to)
+        WHERE ${activeOn("hh", sql`o.local_date`)} AND o.campaign_id IN ${inList(campaigns.map((c) => c.id))} AND ${
+        sql.or(campaigns.map((c) =>
+          c.within === undefined
+            ? sql`(o.campaign_id = ${c.id} AND o.local_date BETWEEN ${c.from} AND ${c.to})`
+            : sql`(o.campaign_id = ${c.id} AND o.local_date BETWEEN ${c.from} AND ${c.to}
+              AND hh.place_id IN (SELECT descendant FROM place_closure WHERE ancestor = ${c.within}))`
+        ))
+      }
         GROUP BY hh.place_id, o.local_date`,
 
     /** Arrival reports of the index's households whose arrival date is in `[from, f.end]`. */

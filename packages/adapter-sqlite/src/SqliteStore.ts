@@ -32,6 +32,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as internal from "./internal/database.js"
+import * as GroupCommit from "./internal/groupCommit.js"
 import { decodeData, scopeOf, tableOf } from "./internal/tables.js"
 import * as WritePath from "./internal/writePath.js"
 import * as Migrations from "./Migrations.js"
@@ -122,6 +123,12 @@ export const make = (
       retry(internal.commitFailures(writeTransaction(effect)))
     const inRead = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       retry(internal.commitFailures(sql.withTransaction(effect)))
+    // Writes that arrive while another write's transaction is open share its commit (see GroupCommit).
+    const inWriteGroup = GroupCommit.make({
+      transaction: (effect) => internal.commitFailures(writeTransaction(effect)),
+      savepoint: writeTransaction,
+      retry
+    })
 
     const busyMillis = Math.max(0, Math.round(Duration.toMillis(options.busyTimeout ?? Duration.seconds(5))))
     yield* Effect.mapError(
@@ -513,7 +520,7 @@ export const make = (
         yield* SqliteTaskState.afterWrite(sql, plan.writes)
         return plan.receipts
       }).pipe(
-        inWrite,
+        inWriteGroup,
         Effect.catchTag("SqlError", (e) => Effect.fail(internal.toStoreError("writing a batch")(e)))
       )
 

@@ -302,7 +302,7 @@ const runBig = async (size: Size, options: RunOptions): Promise<ReadonlyArray<Ro
     },
     note: `${
       report?.places.length ?? 0
-    } places; screening ${screening?.counts.numerator}/${screening?.counts.denominator}; the 3 task metrics run the ${"rules engine a chunk of 2,000 households at a time"}; the process's peak RSS was ${
+    } places; screening ${screening?.counts.numerator}/${screening?.counts.denominator}; the 3 task metrics run the ${"rules engine a chunk of 250 households at a time"}; the process's peak RSS was ${
       before.toFixed(0)
     } MiB before the first report (runtime, modules, finding the file)`
   }, {

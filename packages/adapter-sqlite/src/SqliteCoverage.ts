@@ -85,7 +85,7 @@ export interface ReportOptions extends CoverageStore.ReportOptions {
    * (computed in memory on the scope's facts). Default 1,000; larger scopes get figures only.
    */
   readonly memberLimit?: number | undefined
-  /** Households per chunk when the rules engine runs (default 2,000): bounds the memory. */
+  /** Households per chunk when the rules engine runs (default 250): bounds the memory. */
   readonly chunkSize?: number | undefined
 }
 
@@ -177,7 +177,7 @@ const arrivalMetrics = new Set<Metric.Definition<any, any>>([
 const MAX_MONITORING_DAYS = 60
 
 const DEFAULT_MEMBER_LIMIT = 1_000
-const DEFAULT_CHUNK = 2_000
+const DEFAULT_CHUNK = 250
 
 const chunksOf = <A>(items: ReadonlyArray<A>, size: number): Array<ReadonlyArray<A>> => {
   const out: Array<ReadonlyArray<A>> = []

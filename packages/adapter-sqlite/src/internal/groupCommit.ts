@@ -47,6 +47,12 @@ interface Group {
   drained: Deferred.Deferred<void> | undefined
 }
 
+/** Resumes after the I/O callbacks already due (`setImmediate`), not just the microtasks. */
+const nextTurn: Effect.Effect<void> = Effect.async<void>((resume) => {
+  const handle = setImmediate(() => resume(Effect.void))
+  return Effect.sync(() => clearImmediate(handle))
+})
+
 /** @internal */
 export interface Options {
   /** Runs one transaction attempt (BEGIN IMMEDIATE … COMMIT), failing with the commit's failure. */
@@ -89,8 +95,9 @@ export const make = (options: Options) => {
   /** Begins the group's transaction, runs its first write, lets the joined ones run, commits. */
   const lead = <A, E, R>(group: Group, write: Effect.Effect<A, E, R>): Effect.Effect<A, E | SqlError, R> =>
     Effect.uninterruptible(Effect.gen(function*() {
-      // Writers already scheduled get to join before the transaction begins.
-      yield* Effect.yieldNow()
+      // Writers already under way get to join before the transaction begins: one turn of the
+      // event loop lets the requests that arrived with this one reach their write.
+      yield* nextTurn
       const attempt = options.transaction(Effect.gen(function*() {
         const connection = yield* Effect.serviceOption(SqlClient.TransactionConnection)
         if (Option.isNone(connection)) return yield* Effect.dieMessage("group commit: no transaction connection")

@@ -30,7 +30,8 @@ const capturing = <A, E, R>(operation: string, into: Array<Captured>, effect: Ef
 
 const explainable = /^\s*(WITH|SELECT|UPDATE|DELETE|INSERT\s+(OR\s+\w+\s+)?INTO\s+\w+\s*(\([^)]*\))?\s*SELECT)/i
 /** Scans that read no table: a materialised CTE or subquery, a constant row, a bound list (`json_each(?)`). */
-const harmless = /^SCAN (CONSTANT ROW|\(subquery|hh\b|reached\b|r\b|x\b|checked\b|population\b|contacted\b|\w+ VIRTUAL TABLE)/
+const harmless =
+  /^SCAN (CONSTANT ROW|\(subquery|hh\b|reached\b|r\b|x\b|checked\b|population\b|contacted\b|\w+ VIRTUAL TABLE)/
 const tables =
   /\b(places|liaisons|households|residents|visits|arrivals|matters|campaigns|audit|placements|relocations|place_closure|accounts|tokens|visit_observations|liaison_grids)\b/
 

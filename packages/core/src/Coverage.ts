@@ -221,7 +221,10 @@ export interface TaskInput {
 export type TaskSource = ReadonlyArray<Metric.TaskView> | ((input: TaskInput) => ReadonlyArray<Metric.TaskView>)
 
 /**
- * Tasks from a rule pack, through the rules engine (`Engine.evaluate`).
+ * Tasks from a rule pack, through the rules engine (`Engine.views`: the tasks of
+ * `Engine.evaluate` without their explanations). Its input's visits are not cut to the
+ * scope and the as-of date: the engine reads only the visits of the households it is given,
+ * and none after the as-of date, so cutting them would only cost a copy.
  *
  * @example
  * ```ts
@@ -234,8 +237,18 @@ export type TaskSource = ReadonlyArray<Metric.TaskView> | ((input: TaskInput) =>
  * @since 0.1.0
  * @category constructors
  */
-export const rules = (pack: RulePack.RulePack): TaskSource => (input) =>
-  Engine.evaluate(pack, input.facts, { asOf: input.asOf, from: input.from, to: input.to, zone: input.zone })
+export const rules = (pack: RulePack.RulePack): TaskSource => {
+  const source = (input: TaskInput) =>
+    Engine.views(pack, input.facts, { asOf: input.asOf, from: input.from, to: input.to, zone: input.zone })
+  engineSources.add(source)
+  return source
+}
+
+/**
+ * Sources that run the rules engine, which reads only the visits of the households it is
+ * given and none after the as-of date: `compute` hands them the scope's visits uncut.
+ */
+const engineSources = new WeakSet<object>()
 
 /**
  * What to compute.
@@ -282,17 +295,35 @@ export const knownOn = (
   asOf: LocalDate.LocalDate,
   zone: TimeZone.TimeZone,
   households?: ReadonlySet<HouseholdId>
+): Fact.Facts => knownOn_(facts, asOf, zone, households, true)
+
+/** The elements that pass, or the list itself when all do (no copy). */
+const keepWhere = <A>(xs: ReadonlyArray<A>, keep: (a: A) => boolean): ReadonlyArray<A> => {
+  let i = 0
+  while (i < xs.length && keep(xs[i])) i++
+  if (i === xs.length) return xs
+  const out = xs.slice(0, i)
+  for (i++; i < xs.length; i++) if (keep(xs[i])) out.push(xs[i])
+  return out
+}
+
+const knownOn_ = (
+  facts: Fact.Facts,
+  asOf: LocalDate.LocalDate,
+  zone: TimeZone.TimeZone,
+  households: ReadonlySet<HouseholdId> | undefined,
+  cutVisits: boolean
 ): Fact.Facts => {
   const endMs = zone.endOf(asOf)
   const keep = households === undefined ? () => true : (id: HouseholdId) => households.has(id)
   return {
     places: facts.places,
-    liaisons: facts.liaisons.filter((l) => l.appointedFrom <= asOf),
-    households: facts.households.filter((h) => h.activeFrom <= asOf && keep(h.id)),
-    residents: facts.residents.filter((r) => r.activeFrom <= asOf && keep(r.householdId)),
-    visits: facts.visits.filter((v) => v.at.epochMillis < endMs && keep(v.householdId)),
-    arrivals: facts.arrivals.filter((a) => a.reportedAt.epochMillis < endMs && keep(a.householdId)),
-    matters: facts.matters.filter((m) => m.openedAt.epochMillis < endMs && keep(m.householdId)),
+    liaisons: keepWhere(facts.liaisons, (l) => l.appointedFrom <= asOf),
+    households: keepWhere(facts.households, (h) => h.activeFrom <= asOf && keep(h.id)),
+    residents: keepWhere(facts.residents, (r) => r.activeFrom <= asOf && keep(r.householdId)),
+    visits: cutVisits ? keepWhere(facts.visits, (v) => v.at.epochMillis < endMs && keep(v.householdId)) : facts.visits,
+    arrivals: keepWhere(facts.arrivals, (a) => a.reportedAt.epochMillis < endMs && keep(a.householdId)),
+    matters: keepWhere(facts.matters, (m) => m.openedAt.epochMillis < endMs && keep(m.householdId)),
     campaigns: facts.campaigns
   }
 }
@@ -690,16 +721,100 @@ const rollUp = (t: Tally, parent: Int32Array) => {
   }
 }
 
-type Buckets = { readonly [S in Metric.Status]: Array<Array<Metric.Member>> }
-
 const EMPTY_MEMBERS: ReadonlyArray<Metric.Member> = []
+
+const STATUSES: ReadonlyArray<Metric.Status> = ["numerator", "missing", "excluded", "included"]
+const STATUS_CODE: { readonly [S in Metric.Status]: number } = { numerator: 0, missing: 1, excluded: 2, included: 3 }
+
+/**
+ * A result's members, one row per member in the order the metric judged them, kept as
+ * columns: a `Member` object is made only when a figure's list is read (a report's reader
+ * opens a few places, not all of them).
+ */
+class Members {
+  readonly subjects: Array<Metric.Subject> = []
+  readonly statuses: Array<number> = []
+  readonly nodes: Array<number> = []
+  readonly dates: Array<LocalDate.LocalDate | undefined> = []
+  readonly reasons: Array<Metric.Reason | undefined> = []
+  readonly values: Array<number | undefined> = []
+  readonly strata: Array<string | undefined> = []
+  /** Rows by place (preorder), then judging order; `start[i]` is where place `i`'s rows begin. */
+  #order: Int32Array | undefined
+  #start: Int32Array | undefined
+  readonly #built: Array<Metric.Member | undefined> = []
+  constructor(readonly places: number) {}
+
+  add(
+    subject: Metric.Subject,
+    status: Metric.Status,
+    node: number,
+    date: LocalDate.LocalDate | undefined,
+    reason: Metric.Reason | undefined,
+    value: number | undefined,
+    stratum: string | undefined
+  ) {
+    this.subjects.push(subject)
+    this.statuses.push(STATUS_CODE[status])
+    this.nodes.push(node)
+    this.dates.push(date)
+    this.reasons.push(reason)
+    this.values.push(value)
+    this.strata.push(stratum)
+  }
+
+  /** The members of places `[from, to)` with a status, in place order. */
+  list(status: Metric.Status, from: number, to: number): ReadonlyArray<Metric.Member> {
+    if (this.#order === undefined) this.#sort()
+    const order = this.#order!
+    const start = this.#start!
+    const code = STATUS_CODE[status]
+    let out: Array<Metric.Member> | undefined
+    for (let i = start[from]; i < start[to]; i++) {
+      const k = order[i]
+      if (this.statuses[k] !== code) continue
+      ;(out ??= []).push(this.#member(k))
+    }
+    return out ?? EMPTY_MEMBERS
+  }
+
+  #member(k: number): Metric.Member {
+    let m = this.#built[k]
+    if (m === undefined) {
+      // One shape for every member; absent fields are undefined.
+      m = {
+        subject: this.subjects[k],
+        status: STATUSES[this.statuses[k]],
+        date: this.dates[k],
+        reason: this.reasons[k],
+        value: this.values[k],
+        stratum: this.strata[k]
+      } as Metric.Member
+      this.#built[k] = m
+    }
+    return m
+  }
+
+  /** A counting sort of the rows by place. */
+  #sort() {
+    const n = this.nodes.length
+    const start = new Int32Array(this.places + 1)
+    for (let k = 0; k < n; k++) start[this.nodes[k] + 1]++
+    for (let i = 1; i <= this.places; i++) start[i] += start[i - 1]
+    const fill = start.slice(0, this.places)
+    const order = new Int32Array(n)
+    for (let k = 0; k < n; k++) order[fill[this.nodes[k]]++] = k
+    this.#order = order
+    this.#start = start
+  }
+}
 
 /**
  * A figure whose member lists, strata and series are put together on first read: a report
  * holds every member once, at its own place, and a place's lists are its subtree's.
  */
 class LazyFigure implements Figure {
-  readonly #buckets: Buckets
+  readonly #members: Members
   readonly #from: number
   readonly #to: number
   readonly #lists: { [S in Metric.Status]?: ReadonlyArray<Metric.Member> } = {}
@@ -712,34 +827,20 @@ class LazyFigure implements Figure {
     readonly counts: Counts,
     readonly score: number | undefined,
     readonly stats: Stats | undefined,
-    buckets: Buckets,
+    members: Members,
     from: number,
     to: number,
     strata: () => ReadonlyArray<StratumFigure>,
     series: () => ReadonlyArray<SeriesPoint>
   ) {
-    this.#buckets = buckets
+    this.#members = members
     this.#from = from
     this.#to = to
     this.#strata = strata
     this.#series = series
   }
   #list(status: Metric.Status): ReadonlyArray<Metric.Member> {
-    let list = this.#lists[status]
-    if (list === undefined) {
-      const buckets = this.#buckets[status]
-      if (this.#to - this.#from === 1) list = buckets[this.#from] ?? EMPTY_MEMBERS
-      else {
-        const all: Array<Metric.Member> = []
-        for (let i = this.#from; i < this.#to; i++) {
-          const b = buckets[i]
-          if (b !== undefined) { for (let k = 0; k < b.length; k++) all.push(b[k]) }
-        }
-        list = all
-      }
-      this.#lists[status] = list
-    }
-    return list
+    return this.#lists[status] ??= this.#members.list(status, this.#from, this.#to)
   }
   get numerator() {
     return this.#list("numerator")
@@ -777,7 +878,7 @@ const evaluate = (
 
   const total = tally(n, isCV)
   // Each member is kept once, at its own place; figures gather their subtree on demand.
-  const buckets: Buckets = { numerator: [], missing: [], excluded: [], included: [] }
+  const members = new Members(n)
   const strata = new Map<string, Tally>()
   const series = metric.series ? days.map(() => tally(n, isCV)) : []
 
@@ -822,13 +923,15 @@ const evaluate = (
       }
       if (withMembers) {
         bump(total, node, status, value)
-        // One shape for every member keeps this loop monomorphic; absent fields are undefined.
-        const dated = date ?? (def.date === undefined ? undefined : def.date(s, ctx))
-        const member = { subject, status, date: dated, reason: why, value, stratum } as Metric.Member
-        const bucket = buckets[status]
-        const list = bucket[node]
-        if (list === undefined) bucket[node] = [member]
-        else list.push(member)
+        members.add(
+          subject,
+          status,
+          node,
+          date ?? (def.date === undefined ? undefined : def.date(s, ctx)),
+          why,
+          value,
+          stratum
+        )
       }
     }
   }
@@ -866,7 +969,7 @@ const evaluate = (
       counts,
       scoreOf(metric, counts, st),
       st,
-      buckets,
+      members,
       i,
       lay.end[i],
       () =>
@@ -948,7 +1051,13 @@ export const compute = (options: Options): Either.Either<Report, CoverageError> 
         : index.end < period.from
         ? []
         : source({
-          facts: knownOn(facts, asOf, zone, new Set(index.households.map((h) => h.id))),
+          facts: knownOn_(
+            facts,
+            asOf,
+            zone,
+            new Set(index.households.map((h) => h.id)),
+            !engineSources.has(source)
+          ),
           asOf,
           from: period.from,
           to: index.end,

@@ -42,6 +42,7 @@ import { dateOfDay, epochDay } from "./internal/days.js"
 import type { Liaison } from "./Liaison.js"
 import * as LocalDate from "./LocalDate.js"
 import type { Matter } from "./Matter.js"
+import type * as Metric from "./Metric.js"
 import * as Place from "./Place.js"
 import * as Recurrence from "./Recurrence.js"
 import type { Resident } from "./Resident.js"
@@ -284,6 +285,8 @@ class EngineImpl implements Engine {
    * once a household's tasks are out (a one-shot evaluation).
    */
   retain = true
+  /** Whether tasks are made as `Metric.TaskView`s (no explanation, priority or resolving visit). */
+  views = false
   /** Whether `visitHome` lists every filed visit (it is built on the first update). */
   visitHomeReady = true
 
@@ -857,6 +860,34 @@ const occurrence = (
     : "missed"
   const dueDate = dateOfDay(due)
   const prefix = entry.prefix ??= `${rule.id}:${entry.subjectId}:`
+  if (engine.views) {
+    // What the coverage engine reads (`Metric.TaskView`): no explanation to build.
+    out.push(
+      (resolved >= 0
+        ? {
+          id: prefix + dueDate,
+          rule: rule.id,
+          subjectKind: rule.subject.kind,
+          subjectId: entry.subjectId,
+          householdId: part.id,
+          due: dueDate,
+          window: { from: dateOfDay(wf), to: dateOfDay(wt) },
+          state,
+          resolvedOn: dateOfDay(days[resolved])
+        }
+        : {
+          id: prefix + dueDate,
+          rule: rule.id,
+          subjectKind: rule.subject.kind,
+          subjectId: entry.subjectId,
+          householdId: part.id,
+          due: dueDate,
+          window: { from: dateOfDay(wf), to: dateOfDay(wt) },
+          state
+        }) as Task
+    )
+    return
+  }
   out.push(
     resolved >= 0
       ? {
@@ -935,16 +966,18 @@ const impl = (engine: Engine): EngineImpl => {
  * @category constructors
  */
 export const make = (pack: RulePack, facts: Fact.Facts | Iterable<Fact.Fact>, options: Options): Engine =>
-  build(pack, facts, options, true)
+  build(pack, facts, options, true, false)
 
 const build = (
   pack: RulePack,
   facts: Fact.Facts | Iterable<Fact.Fact>,
   options: Options,
-  retain: boolean
+  retain: boolean,
+  views: boolean
 ): EngineImpl => {
   const engine = new EngineImpl(pack, options)
   engine.retain = retain
+  engine.views = views
   if (isBundle(facts)) engine.ingestBundle(facts)
   else {
     engine.ingest(facts, true)
@@ -1068,4 +1101,18 @@ export const evaluate = (
   pack: RulePack,
   facts: Fact.Facts | Iterable<Fact.Fact>,
   options: Options
-): ReadonlyArray<Task> => build(pack, facts, options, false).tasks()
+): ReadonlyArray<Task> => build(pack, facts, options, false, false).tasks()
+
+/**
+ * The same tasks as `evaluate`, as the coverage engine reads them (`Metric.TaskView`): ids,
+ * dates, states and the day each was resolved, without explanations, priorities or the
+ * resolving visit's id, which a count does not need.
+ *
+ * @since 0.1.0
+ * @category evaluation
+ */
+export const views = (
+  pack: RulePack,
+  facts: Fact.Facts | Iterable<Fact.Fact>,
+  options: Options
+): ReadonlyArray<Metric.TaskView> => build(pack, facts, options, false, true).tasks()

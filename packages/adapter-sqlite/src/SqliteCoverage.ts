@@ -24,14 +24,13 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import type { Access, Fact, Ids, Metric, Task } from "@minqing/core"
+import type { Access, Fact, Ids, Metric } from "@minqing/core"
 import {
   BuiltInMetrics,
   BuiltInRules,
   Coverage,
   CoverageStore,
   Deployment,
-  Engine,
   LocalDate,
   Place,
   Problem
@@ -256,16 +255,12 @@ export const make: Effect.Effect<Shape, never, SqlClient.SqlClient | Deployment.
         if (ids.length <= (options.memberLimit ?? DEFAULT_MEMBER_LIMIT)) {
           const facts = yield* Facts.roster(q, f, shared, ids)
           const needsTasks = metrics.some((m) => ["compliance", "checkins", "workload-tasks"].includes(kindOf(m)))
-          const engine = needsTasks && end >= period.from ? Facts.schedule(pack, facts, f, zone) : undefined
-          let from = LocalDate.addDays(period.from, -MAX_MONITORING_DAYS)
-          if (metrics.some((m) => kindOf(m) === "memory")) from = LocalDate.MIN
-          else if (engine?.from !== undefined && engine.from < from) from = engine.from
-          const visits = yield* Facts.visits(q, f, ids, from)
-          let tasks: ReadonlyArray<Task.Task> = []
-          if (engine !== undefined) {
-            if (visits.length > 0) Engine.update(engine.engine, visits)
-            tasks = Engine.tasks(engine.engine)
-          }
+          const floor = metrics.some((m) => kindOf(m) === "memory")
+            ? LocalDate.MIN
+            : LocalDate.addDays(period.from, -MAX_MONITORING_DAYS)
+          const { tasks, visits } = needsTasks && end >= period.from
+            ? yield* Facts.tasks(q, f, pack, facts, zone, floor)
+            : { tasks: [], visits: yield* Facts.visits(q, f, ids, floor) }
           const computed = Coverage.compute({
             ...base,
             facts: { ...facts, liaisons, visits },
@@ -390,7 +385,7 @@ export const make: Effect.Effect<Shape, never, SqlClient.SqlClient | Deployment.
           const gridOf = new Map(households.map((h) => [h.id, h.place_id]))
           for (const chunk of chunksOf(households, Math.max(1, options.chunkSize ?? DEFAULT_CHUNK))) {
             const facts = yield* Facts.roster(q, f, shared, chunk.map((h) => h.id))
-            const tasks = yield* Facts.tasks(q, f, pack, facts, zone)
+            const { tasks } = yield* Facts.tasks(q, f, pack, facts, zone)
             for (const t of tasks) {
               const grid = gridOf.get(t.householdId)
               if (grid === undefined) continue

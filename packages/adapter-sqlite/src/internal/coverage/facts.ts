@@ -4,7 +4,7 @@
  * the visits that can matter.
  */
 import type { SqlError } from "@effect/sql/SqlError"
-import type { Fact, LocalDate, RulePack, Task, TimeZone } from "@minqing/core"
+import type { Fact, LocalDate, Metric, RulePack, TimeZone } from "@minqing/core"
 import { Engine, Problem } from "@minqing/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -72,29 +72,11 @@ export const visits = (q: Queries, f: Frame, ids: ReadonlyArray<string>, from: L
     : Effect.flatMap(q.visits(f, ids, from, f.asOf), (rows) => decodeAll("Visit", rows))
 
 /**
- * The rules engine over facts without visits: the tasks whose windows overlap the period,
- * with states as of the as-of date, and the first day of the earliest window. Tasks never
- * depend on visits (only their states do), and a task reads visits inside its window only,
- * so feeding the engine the visits from that day on (`Engine.update`) gives exactly what
+ * The tasks of a pack for some households, as the coverage engine computes them (views: no
+ * explanations). Tasks never depend on visits (only their states do), and a task reads
+ * visits inside its window only: a first evaluation without visits gives the tasks' windows,
+ * and a second one with the visits from the earliest window on gives exactly what
  * `Engine.evaluate` gives on every visit.
- *
- * @internal
- */
-export const schedule = (
-  pack: RulePack.RulePack,
-  facts: Fact.Facts,
-  f: Frame,
-  zone: TimeZone.TimeZone
-): { readonly engine: Engine.Engine; readonly from: LocalDate.LocalDate | undefined } => {
-  const engine = Engine.make(pack, facts, { asOf: f.asOf, from: f.from, to: f.end, zone })
-  let from: LocalDate.LocalDate | undefined
-  for (const t of Engine.tasks(engine)) if (from === undefined || t.window.from < from) from = t.window.from
-  return { engine, from }
-}
-
-/**
- * The tasks of a pack for some households, as the coverage engine computes them: the
- * schedule, then the visits from its earliest window on.
  *
  * @internal
  */
@@ -103,12 +85,23 @@ export const tasks = (
   f: Frame,
   pack: RulePack.RulePack,
   facts: Fact.Facts,
-  zone: TimeZone.TimeZone
-): Effect.Effect<ReadonlyArray<Task.Task>, SqlError | Problem.StoreError> =>
+  zone: TimeZone.TimeZone,
+  visitsFrom?: LocalDate.LocalDate
+): Effect.Effect<
+  { readonly tasks: ReadonlyArray<Metric.TaskView>; readonly visits: ReadonlyArray<Fact.Of<"Visit">> },
+  SqlError | Problem.StoreError
+> =>
   Effect.gen(function*() {
-    const { engine, from } = schedule(pack, facts, f, zone)
-    if (from === undefined) return Engine.tasks(engine)
+    const options = { asOf: f.asOf, from: f.from, to: f.end, zone }
+    const first = Engine.views(pack, facts, options)
+    let from = visitsFrom
+    for (const t of first) if (from === undefined || t.window.from < from) from = t.window.from
+    if (from === undefined) return { tasks: first, visits: [] }
     const found = yield* visits(q, f, facts.households.map((h) => h.id), from)
-    if (found.length > 0) Engine.update(engine, found)
-    return Engine.tasks(engine)
+    return {
+      tasks: found.length === 0 || first.length === 0
+        ? first
+        : Engine.views(pack, { ...facts, visits: found }, options),
+      visits: found
+    }
   })

@@ -66,7 +66,12 @@ export const roster = (
   })
 
 /** The visits of some households on local dates `[from, f.asOf]`, decoded. @internal */
-export const visits = (q: Queries, f: Frame, ids: ReadonlyArray<string>, from: LocalDate.LocalDate) =>
+export const visits = (
+  q: Queries,
+  f: Frame,
+  ids: ReadonlyArray<string>,
+  from: LocalDate.LocalDate
+): Effect.Effect<Array<Fact.Of<"Visit">>, Problem.StoreError | SqlError> =>
   from > f.asOf
     ? Effect.succeed([])
     : Effect.flatMap(q.visits(f, ids, from, f.asOf), (rows) => decodeAll("Visit", rows))

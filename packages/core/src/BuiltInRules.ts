@@ -36,39 +36,45 @@ const householdOf = (facts: { readonly households: ReadonlyArray<Household> }): 
 const householdRef = (h: Household) => ({ tag: "Household", id: h.id })
 const residentRef = (r: Resident) => ({ tag: "Resident", id: r.id })
 
-const inactive = (r: Household | Resident) => () =>
-  `${r._tag === "Household" ? "household" : "resident"} ${r.id} is inactive after ${r.activeUntil}`
-
 /**
  * Applies from `from` (no earlier than each record's `activeFrom`) until the earliest of
  * `endDate` and the records' `activeUntil`, saying which ended it. The rules run over every
- * resident of a district, so the words are built only when a task's explanation is read.
+ * resident of a district, so the words (`stopped` says why `endDate` ends it) are built only
+ * when a task's explanation is read.
  */
 const within = (
   from: LocalDate.LocalDate,
   first: Household | Resident,
   second: Household | undefined,
-  because: () => ReadonlyArray<string>,
-  facts: () => ReadonlyArray<Task.FactRef>,
-  endDate?: LocalDate.LocalDate,
-  endStopped?: () => string
+  words: () => Rule.Words,
+  endDate?: LocalDate.LocalDate
 ): Rule.Applicability => {
   let start = from
   let until = endDate
-  let stopped = endStopped
+  let ender: Household | Resident | undefined
   if (first.activeFrom > start) start = first.activeFrom
   if (first.activeUntil !== undefined && (until === undefined || first.activeUntil < until)) {
     until = first.activeUntil
-    stopped = inactive(first)
+    ender = first
   }
   if (second !== undefined) {
     if (second.activeFrom > start) start = second.activeFrom
     if (second.activeUntil !== undefined && (until === undefined || second.activeUntil < until)) {
       until = second.activeUntil
-      stopped = inactive(second)
+      ender = second
     }
   }
-  return Rule.applies({ from: start, until, because, facts, stopped })
+  return Rule.applies({ from: start, until, words: ender === undefined ? words : inactive(words, ender) })
+}
+
+/** The words, stopped by a record becoming inactive. */
+const inactive = (words: () => Rule.Words, r: Household | Resident) => (): Rule.Words => {
+  const w = words()
+  return {
+    because: w.because,
+    facts: w.facts,
+    stopped: `${r._tag === "Household" ? "household" : "resident"} ${r.id} is inactive after ${r.activeUntil}`
+  }
 }
 
 const Days = (min: number, max: number) => Schema.Int.pipe(Schema.between(min, max))
@@ -88,13 +94,10 @@ export const householdSweep = Rule.make({
   params: Schema.Struct({ cadence: Recurrence.Pattern, window: Rule.Window, priority: Task.Priority }),
   defaults: { cadence: Recurrence.patternDaily, window: Rule.sameDay, priority: "normal" },
   applies: (h) =>
-    within(
-      h.activeFrom,
-      h,
-      undefined,
-      () => [`household ${h.id} (${h.address}) is active from ${h.activeFrom}`],
-      () => [householdRef(h)]
-    ),
+    within(h.activeFrom, h, undefined, () => ({
+      because: [`household ${h.id} (${h.address}) is active from ${h.activeFrom}`],
+      facts: [householdRef(h)]
+    })),
   recurrence: (_, { from, params }) => Recurrence.make(params.cadence, from),
   window: (_, params) => params.window,
   priority: (_, params) => params.priority,
@@ -125,10 +128,13 @@ export const elderlyAloneCheckin = Rule.make({
     const h = householdOf(facts)
     if (h === undefined || !r.livesAlone) return undefined
     const aged = dateOfAge(r.birthDate, params.minAge)
-    return within(aged, r, h, () => [
-      `${r.name} (${r.id}) lives alone`,
-      `aged ${params.minAge} or more from ${aged} (born ${r.birthDate})`
-    ], () => [residentRef(r), householdRef(h)])
+    return within(aged, r, h, () => ({
+      because: [
+        `${r.name} (${r.id}) lives alone`,
+        `aged ${params.minAge} or more from ${aged} (born ${r.birthDate})`
+      ],
+      facts: [residentRef(r), householdRef(h)]
+    }))
   },
   recurrence: (_, { from, params }) => Recurrence.make(params.cadence, from),
   window: (_, params) => params.window,
@@ -204,18 +210,20 @@ export const vaccinationFollowup = Rule.make({
       LocalDate.max(aged, eligibleFrom),
       r,
       h,
-      () => [
-        `${r.name} (${r.id}) is present and ${
-          e._tag === "temporarily-contraindicated"
-            ? `eligible again from ${eligibleFrom} (temporary contraindication until ${e.until})`
-            : "eligible"
-        }`,
-        `aged ${params.minAge} or more from ${aged} (born ${r.birthDate})`,
-        `${r.doses.length} dose(s) recorded`
-      ],
-      () => [residentRef(r), householdRef(h)],
-      course === undefined ? undefined : plusDays(course.date, -1),
-      course === undefined ? undefined : () => `primary course complete on ${course.date} (${course.needed} doses)`
+      () => ({
+        because: [
+          `${r.name} (${r.id}) is present and ${
+            e._tag === "temporarily-contraindicated"
+              ? `eligible again from ${eligibleFrom} (temporary contraindication until ${e.until})`
+              : "eligible"
+          }`,
+          `aged ${params.minAge} or more from ${aged} (born ${r.birthDate})`,
+          `${r.doses.length} dose(s) recorded`
+        ],
+        facts: [residentRef(r), householdRef(h)],
+        stopped: course === undefined ? undefined : `primary course complete on ${course.date} (${course.needed} doses)`
+      }),
+      course === undefined ? undefined : plusDays(course.date, -1)
     )
   },
   recurrence: (_, { from, params }) => Recurrence.every(params.everyDays, from),
@@ -243,13 +251,16 @@ const arrivalApplies = (
   const app = within(from, h, undefined, () => {
     const day = Arrival.arrivalDate(a)
     const reported = zone.dateOf(a.reportedAt.epochMillis)
-    return [
-      `${personOf(a)} arriving from ${a.origin} (${a.originRisk} risk) on ${day}${
-        a.actualArrival === undefined ? " (expected)" : ""
-      }, reported on ${reported}${reported < day ? " in advance" : ""}`,
-      ...because()
-    ]
-  }, () => [{ tag: "ArrivalReport", id: a.id }, householdRef(h)])
+    return {
+      because: [
+        `${personOf(a)} arriving from ${a.origin} (${a.originRisk} risk) on ${day}${
+          a.actualArrival === undefined ? " (expected)" : ""
+        }, reported on ${reported}${reported < day ? " in advance" : ""}`,
+        ...because()
+      ],
+      facts: [{ tag: "ArrivalReport", id: a.id }, householdRef(h)]
+    }
+  })
   return a.status === "cancelled" ? Rule.cancel(app, `arrival report ${a.id} was cancelled`) : app
 }
 
@@ -323,13 +334,15 @@ const campaignApplies = (s: Rule.CampaignHousehold): Rule.Applicability =>
     s.campaign.period.from,
     s.household,
     undefined,
-    () => [
-      `campaign "${s.campaign.name}" (${s.campaign.id}) runs ${s.campaign.period.from}..${s.campaign.period.to}`,
-      `household ${s.household.id} is in grid ${s.household.gridId}, inside the campaign's scope ${s.campaign.scopeId}`
-    ],
-    () => [{ tag: "Campaign", id: s.campaign.id }, householdRef(s.household)],
-    s.campaign.period.to,
-    () => `campaign ${s.campaign.id} ended on ${s.campaign.period.to}`
+    () => ({
+      because: [
+        `campaign "${s.campaign.name}" (${s.campaign.id}) runs ${s.campaign.period.from}..${s.campaign.period.to}`,
+        `household ${s.household.id} is in grid ${s.household.gridId}, inside the campaign's scope ${s.campaign.scopeId}`
+      ],
+      facts: [{ tag: "Campaign", id: s.campaign.id }, householdRef(s.household)],
+      stopped: `campaign ${s.campaign.id} ended on ${s.campaign.period.to}`
+    }),
+    s.campaign.period.to
   )
 
 /**
@@ -418,10 +431,12 @@ export const matterFollowup = Rule.make({
       opened,
       h,
       undefined,
-      () => [`${m.category} matter ${m.id} opened on ${opened}: ${m.summary}`, `status: ${m.status}`],
-      () => [{ tag: "Matter", id: m.id }, householdRef(h)],
-      resolved === undefined ? undefined : plusDays(resolved, -1),
-      resolved === undefined ? undefined : () => `matter resolved on ${resolved}`
+      () => ({
+        because: [`${m.category} matter ${m.id} opened on ${opened}: ${m.summary}`, `status: ${m.status}`],
+        facts: [{ tag: "Matter", id: m.id }, householdRef(h)],
+        stopped: resolved === undefined ? undefined : `matter resolved on ${resolved}`
+      }),
+      resolved === undefined ? undefined : plusDays(resolved, -1)
     )
   },
   recurrence: (m, { params, zone }) =>

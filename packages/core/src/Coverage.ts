@@ -28,6 +28,7 @@ import * as Engine from "./Engine.js"
 import type * as Fact from "./Fact.js"
 import type { Household } from "./Household.js"
 import type { HouseholdId, PlaceId, ResidentId } from "./Ids.js"
+import { bucket, type Buckets, lending, positions, sortVisits } from "./internal/visits.js"
 import type { Liaison } from "./Liaison.js"
 import * as LocalDate from "./LocalDate.js"
 import type * as Metric from "./Metric.js"
@@ -409,55 +410,46 @@ export const makeIndex = (
   // Visits are indexed lazily, from the period's start, and further back on demand.
   let coveredFrom = Number.POSITIVE_INFINITY
   const bySlot: Array<Metric.HouseholdVisits | undefined> = new Array(households.length)
+  let buckets: Buckets | undefined | null = null
   const cover = (fromDay: number) => {
     if (fromDay >= coveredFrom) return
     const hi = Math.min(endDay, coveredFrom - 1)
     if (fromDay <= hi) {
       const startMs = zone.startOf(LocalDate.fromEpochDay(fromDay))
       const endMs = zone.endOf(LocalDate.fromEpochDay(hi))
-      // Two passes: find each visit's household and day, then fill arrays of exact size.
       const all = facts.visits
-      const slots = new Int32Array(all.length).fill(-1)
-      const dayOf = new Int32Array(all.length)
-      const counts = new Int32Array(households.length)
-      for (let k = 0; k < all.length; k++) {
-        const v = all[k]
+      if (buckets === null) buckets = bucket(all)
+      const [lo, to] = buckets === undefined
+        ? [0, all.length]
+        : positions(buckets, Math.floor(startMs / DAY_MS), Math.floor((endMs - 1) / DAY_MS))
+      const order = buckets?.order
+      const visits: Array<Array<Visit> | undefined> = new Array(households.length)
+      const days: Array<Array<number> | undefined> = new Array(households.length)
+      const touched: Array<number> = []
+      for (let i = lo; i < to; i++) {
+        const v = all[order === undefined ? i : order[i]]
         const ms = v.at.epochMillis
         if (ms < startMs || ms >= endMs) continue
         const slot = slotOf.get(v.householdId)
         if (slot === undefined) continue
-        slots[k] = slot
-        dayOf[k] = Math.floor((ms + zone.offsetAt(ms)) / DAY_MS)
-        counts[slot]++
-      }
-      const visits: Array<Array<Visit> | undefined> = new Array(households.length)
-      const days: Array<Array<number>> = new Array(households.length)
-      const filled = new Int32Array(households.length)
-      const unsorted = new Uint8Array(households.length)
-      for (let k = 0; k < all.length; k++) {
-        const slot = slots[k]
-        if (slot < 0) continue
-        const v = all[k]
         let list = visits[slot]
-        const at = filled[slot]++
         if (list === undefined) {
-          visits[slot] = list = new Array(counts[slot])
-          days[slot] = new Array(counts[slot])
-        } else if (list[at - 1].at.epochMillis > v.at.epochMillis) unsorted[slot] = 1
-        list[at] = v
-        days[slot][at] = dayOf[k]
-      }
-      for (let slot = 0; slot < households.length; slot++) {
-        const list = visits[slot]
-        if (list === undefined) continue
-        if (unsorted[slot] === 1) {
-          list.sort((a, b) => a.at.epochMillis - b.at.epochMillis || compareText(a.id, b.id))
-          days[slot] = list.map((v) => epochDayOf(v.at))
+          visits[slot] = list = []
+          days[slot] = []
+          touched.push(slot)
         }
+        list.push(v)
+        days[slot]!.push(Math.floor((ms + zone.offsetAt(ms)) / DAY_MS))
+      }
+      for (let t = 0; t < touched.length; t++) {
+        const slot = touched[t]
+        const list = visits[slot]!
+        const listDays = days[slot]!
+        sortVisits(list, listDays)
         const before = bySlot[slot]
         bySlot[slot] = before === undefined
-          ? { visits: list, days: days[slot] }
-          : { visits: list.concat(before.visits), days: days[slot].concat(before.days) }
+          ? { visits: list, days: listDays }
+          : { visits: list.concat(before.visits), days: listDays.concat(before.days) }
       }
     }
     coveredFrom = fromDay
@@ -516,7 +508,7 @@ export const makeIndex = (
     return s
   }
 
-  return {
+  const index: Metric.Index = {
     tree,
     zone,
     scope,
@@ -548,7 +540,15 @@ export const makeIndex = (
     residentSubject,
     liaisonSubject
   }
+  bucketsOfIndex.set(index, () => {
+    if (buckets === null) buckets = bucket(facts.visits)
+    return buckets
+  })
+  return index
 }
+
+/** The visit buckets an index built (or builds now), to lend the rules engine it runs. */
+const bucketsOfIndex = new WeakMap<Metric.Index, () => Buckets | undefined>()
 
 // ---------------------------------------------------------------------------
 // Evaluation
@@ -1050,14 +1050,17 @@ export const compute = (options: Options): Either.Either<Report, CoverageError> 
         ? source
         : index.end < period.from
         ? []
-        : source({
-          facts: knownOn_(
-            facts,
+        : engineSources.has(source)
+        ? lending(facts.visits, bucketsOfIndex.get(index)!(), () =>
+          source({
+            facts: knownOn_(facts, asOf, zone, new Set(index.households.map((h) => h.id)), false),
             asOf,
-            zone,
-            new Set(index.households.map((h) => h.id)),
-            !engineSources.has(source)
-          ),
+            from: period.from,
+            to: index.end,
+            zone
+          }))
+        : source({
+          facts: knownOn(facts, asOf, zone, new Set(index.households.map((h) => h.id))),
           asOf,
           from: period.from,
           to: index.end,

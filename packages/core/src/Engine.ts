@@ -39,6 +39,8 @@ import type * as Fact from "./Fact.js"
 import type { Household } from "./Household.js"
 import type { HouseholdId } from "./Ids.js"
 import { dateOfDay, epochDay } from "./internal/days.js"
+import { Window } from "./internal/plain.js"
+import { type Buckets, bucketsOf, positions } from "./internal/visits.js"
 import type { Liaison } from "./Liaison.js"
 import * as LocalDate from "./LocalDate.js"
 import type { Matter } from "./Matter.js"
@@ -163,24 +165,24 @@ const OTHER = 2
 class Entry {
   /** Built when the first task needs it: its words are read from the applicability then. */
   explanation: Task["explanation"] | undefined = undefined
-  /** `rule:subject:`, the start of its tasks' ids. */
+  /** `rule:subject:`, the start of its tasks' ids (with the subject's id, made for the first task). */
   prefix: string | undefined = undefined
+  subjectId: string | undefined = undefined
   constructor(
-    readonly rule: Rule.Any,
-    readonly subject: unknown,
-    readonly subjectId: string,
-    readonly app: Rule.Applicability,
-    readonly spanFrom: number,
-    readonly spanUntil: number,
-    readonly recurrence: Recurrence.Recurrence,
+    public rule: Rule.Any,
+    public subject: unknown,
+    public app: Rule.Applicability,
+    public spanFrom: number,
+    public spanUntil: number,
+    public recurrence: Recurrence.Recurrence,
     /** The recurrence as numbers: its shape (`ONCE`, `EVERY`, `OTHER`), anchor, step and last day. */
-    readonly shape: number,
-    readonly anchor: number,
-    readonly step: number,
-    readonly last: number,
-    readonly before: number,
-    readonly after: number,
-    readonly priority: Task["priority"]
+    public shape: number,
+    public anchor: number,
+    public step: number,
+    public last: number,
+    public before: number,
+    public after: number,
+    public priority: Task["priority"]
   ) {}
 }
 
@@ -190,44 +192,231 @@ const explanationOf = (entry: Entry): Task["explanation"] => {
   const params = Rule.encodedParams(rule)
   const stopped = app.stopped
   return entry.explanation = stopped === undefined
-    ? { rule: rule.id, version: rule.version, params, because: app.because, facts: app.facts, recurrence }
-    : { rule: rule.id, version: rule.version, params, because: app.because, facts: app.facts, recurrence, stopped }
+    ? new Explanation(rule.id, rule.version, params, app.because, app.facts, recurrence)
+    : new StoppedExplanation(rule.id, rule.version, params, app.because, app.facts, recurrence, stopped)
 }
+
+// Tasks, views and explanations are plain objects made by constructors (see internal/plain):
+// an evaluation makes tens of thousands of them.
+
+type Mutable<A> = { -readonly [K in keyof A]: A[K] }
+
+function ExplanationObject(
+  this: Mutable<Task["explanation"]>,
+  rule: string,
+  version: number,
+  params: unknown,
+  because: ReadonlyArray<string>,
+  facts: ReadonlyArray<Task["explanation"]["facts"][number]>,
+  recurrence: Recurrence.Recurrence
+) {
+  this.rule = rule
+  this.version = version
+  this.params = params
+  this.because = because
+  this.facts = facts
+  this.recurrence = recurrence
+}
+ExplanationObject.prototype = Object.prototype
+const Explanation = ExplanationObject as unknown as new(
+  rule: string,
+  version: number,
+  params: unknown,
+  because: ReadonlyArray<string>,
+  facts: ReadonlyArray<Task["explanation"]["facts"][number]>,
+  recurrence: Recurrence.Recurrence
+) => Task["explanation"]
+
+function StoppedExplanationObject(
+  this: Mutable<Task["explanation"]>,
+  rule: string,
+  version: number,
+  params: unknown,
+  because: ReadonlyArray<string>,
+  facts: ReadonlyArray<Task["explanation"]["facts"][number]>,
+  recurrence: Recurrence.Recurrence,
+  stopped: string
+) {
+  this.rule = rule
+  this.version = version
+  this.params = params
+  this.because = because
+  this.facts = facts
+  this.recurrence = recurrence
+  this.stopped = stopped
+}
+StoppedExplanationObject.prototype = Object.prototype
+const StoppedExplanation = StoppedExplanationObject as unknown as new(
+  rule: string,
+  version: number,
+  params: unknown,
+  because: ReadonlyArray<string>,
+  facts: ReadonlyArray<Task["explanation"]["facts"][number]>,
+  recurrence: Recurrence.Recurrence,
+  stopped: string
+) => Task["explanation"]
+
+function OpenTaskObject(
+  this: Mutable<Task>,
+  id: string,
+  rule: string,
+  subjectKind: string,
+  subjectId: string,
+  householdId: HouseholdId,
+  due: LocalDate.LocalDate,
+  window: Task["window"],
+  priority: Task["priority"],
+  state: Task["state"],
+  explanation: Task["explanation"]
+) {
+  this.id = id
+  this.rule = rule
+  this.subjectKind = subjectKind
+  this.subjectId = subjectId
+  this.householdId = householdId
+  this.due = due
+  this.window = window
+  this.priority = priority
+  this.state = state
+  this.explanation = explanation
+}
+OpenTaskObject.prototype = Object.prototype
+const OpenTask = OpenTaskObject as unknown as new(
+  id: string,
+  rule: string,
+  subjectKind: string,
+  subjectId: string,
+  householdId: HouseholdId,
+  due: LocalDate.LocalDate,
+  window: Task["window"],
+  priority: Task["priority"],
+  state: Task["state"],
+  explanation: Task["explanation"]
+) => Task
+
+function DoneTaskObject(
+  this: Mutable<Task>,
+  id: string,
+  rule: string,
+  subjectKind: string,
+  subjectId: string,
+  householdId: HouseholdId,
+  due: LocalDate.LocalDate,
+  window: Task["window"],
+  priority: Task["priority"],
+  state: Task["state"],
+  resolvedBy: Visit["id"],
+  resolvedOn: LocalDate.LocalDate,
+  explanation: Task["explanation"]
+) {
+  this.id = id
+  this.rule = rule
+  this.subjectKind = subjectKind
+  this.subjectId = subjectId
+  this.householdId = householdId
+  this.due = due
+  this.window = window
+  this.priority = priority
+  this.state = state
+  this.resolvedBy = resolvedBy
+  this.resolvedOn = resolvedOn
+  this.explanation = explanation
+}
+DoneTaskObject.prototype = Object.prototype
+const DoneTask = DoneTaskObject as unknown as new(
+  id: string,
+  rule: string,
+  subjectKind: string,
+  subjectId: string,
+  householdId: HouseholdId,
+  due: LocalDate.LocalDate,
+  window: Task["window"],
+  priority: Task["priority"],
+  state: Task["state"],
+  resolvedBy: Visit["id"],
+  resolvedOn: LocalDate.LocalDate,
+  explanation: Task["explanation"]
+) => Task
+
+function OpenViewObject(
+  this: Mutable<Metric.TaskView>,
+  id: string,
+  rule: string,
+  subjectKind: string,
+  subjectId: string,
+  householdId: HouseholdId,
+  due: LocalDate.LocalDate,
+  window: Task["window"],
+  state: Task["state"]
+) {
+  this.id = id
+  this.rule = rule
+  this.subjectKind = subjectKind
+  this.subjectId = subjectId
+  this.householdId = householdId
+  this.due = due
+  this.window = window
+  this.state = state
+}
+OpenViewObject.prototype = Object.prototype
+const OpenView = OpenViewObject as unknown as new(
+  id: string,
+  rule: string,
+  subjectKind: string,
+  subjectId: string,
+  householdId: HouseholdId,
+  due: LocalDate.LocalDate,
+  window: Task["window"],
+  state: Task["state"]
+) => Metric.TaskView
+
+function DoneViewObject(
+  this: Mutable<Metric.TaskView>,
+  id: string,
+  rule: string,
+  subjectKind: string,
+  subjectId: string,
+  householdId: HouseholdId,
+  due: LocalDate.LocalDate,
+  window: Task["window"],
+  state: Task["state"],
+  resolvedOn: LocalDate.LocalDate
+) {
+  this.id = id
+  this.rule = rule
+  this.subjectKind = subjectKind
+  this.subjectId = subjectId
+  this.householdId = householdId
+  this.due = due
+  this.window = window
+  this.state = state
+  this.resolvedOn = resolvedOn
+}
+DoneViewObject.prototype = Object.prototype
+const DoneView = DoneViewObject as unknown as new(
+  id: string,
+  rule: string,
+  subjectKind: string,
+  subjectId: string,
+  householdId: HouseholdId,
+  due: LocalDate.LocalDate,
+  window: Task["window"],
+  state: Task["state"],
+  resolvedOn: LocalDate.LocalDate
+) => Metric.TaskView
 
 const NO_VISITS: ReadonlyArray<Visit> = []
 
-/**
- * Visits by UTC day: `order` lists the visits' positions day by day, the visits of day
- * `first + d` at `order[start[d]]` up to `order[start[d + 1]]`; `millis` are their instants.
- */
-interface Buckets {
-  readonly first: number
-  readonly start: Int32Array
-  readonly order: Int32Array
-}
+/** The empty list parts share until they hold something; never changed. */
+const NO_RECORDS: Array<any> = []
 
-/** Buckets visits by UTC day (a counting sort), or `undefined` when they span too many days to be worth it. */
-const bucket = (visits: ReadonlyArray<Visit>): Buckets | undefined => {
-  const n = visits.length
-  // The UTC day of each visit, kept for the second pass (reading instants again is slower).
-  const days = new Int32Array(n)
-  let min = Number.POSITIVE_INFINITY
-  let max = Number.NEGATIVE_INFINITY
-  for (let k = 0; k < n; k++) {
-    const d = Math.floor(visits[k].at.epochMillis / DAY)
-    days[k] = d
-    if (d < min) min = d
-    if (d > max) max = d
+/** Gives a part lists of visits of its own before they change. */
+const ownVisits = (p: Part) => {
+  if (p.visits === NO_RECORDS) {
+    p.visits = []
+    p.days = []
+    p.millis = []
   }
-  const span = max - min + 1
-  if (!(span > 0 && span <= 4 * n + 1024)) return undefined
-  const start = new Int32Array(span + 1)
-  for (let k = 0; k < n; k++) start[days[k] - min + 1]++
-  for (let d = 1; d <= span; d++) start[d] += start[d - 1]
-  const fill = start.slice(0, span)
-  const order = new Int32Array(n)
-  for (let k = 0; k < n; k++) order[fill[days[k] - min]++] = k
-  return { first: min, start, order }
 }
 
 const lowerBound = (xs: ReadonlyArray<number>, x: number): number => {
@@ -278,8 +467,8 @@ class EngineImpl implements Engine {
   coveredHi = BEFORE_ALL
   /** Ids of visits fed by `update` while `pending` is set: their versions in the bundle are stale. */
   superseded: Set<string> | undefined = undefined
-  /** The pending visits by UTC day, built on the first `file`. */
-  buckets: Buckets | undefined = undefined
+  /** The pending visits by UTC day, built on the first `file` (`null` until then). */
+  buckets: Buckets | undefined | null = null
   /**
    * Whether schedules are kept for the next evaluation (an engine that is kept) or dropped
    * once a household's tasks are out (a one-shot evaluation).
@@ -325,12 +514,13 @@ class EngineImpl implements Engine {
       p = {
         id,
         household: undefined,
-        residents: [],
-        arrivals: [],
-        matters: [],
-        visits: [],
-        days: [],
-        millis: [],
+        // Shared empty lists until the household has some (most have no arrival or matter).
+        residents: NO_RECORDS,
+        arrivals: NO_RECORDS,
+        matters: NO_RECORDS,
+        visits: NO_RECORDS,
+        days: NO_RECORDS,
+        millis: NO_RECORDS,
         facts: undefined,
         schedule: undefined,
         tasks: [],
@@ -401,11 +591,23 @@ class EngineImpl implements Engine {
     }
     // Which household holds each record is only needed to move records on an update.
     const residents = facts.residents
-    for (let i = 0; i < residents.length; i++) this.part(residents[i].householdId).residents.push(residents[i])
+    for (let i = 0; i < residents.length; i++) {
+      const p = this.part(residents[i].householdId)
+      if (p.residents === NO_RECORDS) p.residents = []
+      p.residents.push(residents[i])
+    }
     const arrivals = facts.arrivals
-    for (let i = 0; i < arrivals.length; i++) this.part(arrivals[i].householdId).arrivals.push(arrivals[i])
+    for (let i = 0; i < arrivals.length; i++) {
+      const p = this.part(arrivals[i].householdId)
+      if (p.arrivals === NO_RECORDS) p.arrivals = []
+      p.arrivals.push(arrivals[i])
+    }
     const matters = facts.matters
-    for (let i = 0; i < matters.length; i++) this.part(matters[i].householdId).matters.push(matters[i])
+    for (let i = 0; i < matters.length; i++) {
+      const p = this.part(matters[i].householdId)
+      if (p.matters === NO_RECORDS) p.matters = []
+      p.matters.push(matters[i])
+    }
     if (residents.length + arrivals.length + matters.length > 0) this.homesReady = false
     this.sortRecords()
     if (facts.visits.length > 0) {
@@ -447,7 +649,7 @@ class EngineImpl implements Engine {
             touch(from)
           }
           const p = this.part(fact.householdId)
-          if (bulk && old === undefined) p.residents.push(fact)
+          if (bulk && old === undefined && p.residents !== NO_RECORDS) p.residents.push(fact)
           else p.residents = withRecord(p.residents, fact)
           this.residentHome.set(fact.id, fact.householdId)
           touch(p)
@@ -476,7 +678,7 @@ class EngineImpl implements Engine {
             }
           }
           const p = this.part(fact.householdId)
-          if (bulk && old === undefined) p.arrivals.push(fact)
+          if (bulk && old === undefined && p.arrivals !== NO_RECORDS) p.arrivals.push(fact)
           else p.arrivals = withRecord(p.arrivals, fact)
           this.arrivalHome.set(fact.id, fact.householdId)
           if (fact.person._tag === "KnownResident") {
@@ -495,7 +697,7 @@ class EngineImpl implements Engine {
             touch(from)
           }
           const p = this.part(fact.householdId)
-          if (bulk && old === undefined) p.matters.push(fact)
+          if (bulk && old === undefined && p.matters !== NO_RECORDS) p.matters.push(fact)
           else p.matters = withRecord(p.matters, fact)
           this.matterHome.set(fact.id, fact.householdId)
           touch(p)
@@ -520,6 +722,7 @@ class EngineImpl implements Engine {
           if (this.pending !== undefined) (this.superseded ??= new Set()).add(fact.id)
           const p = this.part(fact.householdId)
           this.visitHome.set(fact.id, fact.householdId)
+          ownVisits(p)
           if (bulk) {
             p.visits.push(fact)
             p.days.push(day)
@@ -621,7 +824,7 @@ class EngineImpl implements Engine {
       this.file(this.coveredHi + 1, NEVER)
     }
     this.pending = undefined
-    this.buckets = undefined
+    this.buckets = null
     this.superseded = undefined
     this.coveredLo = NEVER
     this.coveredHi = BEFORE_ALL
@@ -630,7 +833,8 @@ class EngineImpl implements Engine {
   /** Files the pending visits of local days `[lo, hi]` (not filed yet) into their households. */
   file(lo: number, hi: number) {
     const visits = this.pending!
-    const buckets = this.buckets ??= bucket(visits)
+    if (this.buckets === null) this.buckets = bucketsOf(visits)
+    const buckets = this.buckets
     const superseded = this.superseded
     const homes = this.visitHomeReady ? this.visitHome : undefined
     const touched: Array<Part> = []
@@ -644,6 +848,7 @@ class EngineImpl implements Engine {
       if (!part.appended) {
         part.appended = true
         touched.push(part)
+        ownVisits(part)
       }
       part.visits.push(v)
       part.days.push(day)
@@ -654,14 +859,11 @@ class EngineImpl implements Engine {
       for (let k = 0; k < visits.length; k++) take(k, visits[k].at.epochMillis)
     } else {
       // A local day's instants lie in the UTC day before, on or after it, whatever the zone.
-      const { first, order, start } = buckets
-      const from = Math.max(lo - 1, first) - first
-      const to = Math.min(hi + 1, first + start.length - 2) - first
-      if (from <= to) {
-        for (let i = start[from]; i < start[to + 1]; i++) {
-          const k = order[i]
-          take(k, visits[k].at.epochMillis)
-        }
+      const [from, to] = positions(buckets, lo - 1, hi + 1)
+      const order = buckets.order
+      for (let i = from; i < to; i++) {
+        const k = order[i]
+        take(k, visits[k].at.epochMillis)
       }
     }
     for (let i = 0; i < touched.length; i++) this.sortVisits(touched[i])
@@ -683,41 +885,40 @@ class EngineImpl implements Engine {
     return p.facts
   }
 
+  /** Windows by first day and length: tasks share them (they are values). */
+  readonly windows = new Map<number, Task["window"]>()
+
+  window(from: number, to: number): Task["window"] {
+    const length = to - from
+    if (length < 0 || length > 1023) return new Window(dateOfDay(from), dateOfDay(to))
+    const key = from * 1024 + length
+    let w = this.windows.get(key)
+    if (w === undefined) {
+      w = new Window(dateOfDay(from), dateOfDay(to))
+      this.windows.set(key, w)
+    }
+    return w
+  }
+
+  /** Files the visits one entry's windows can reach for the current dates. */
+  coverEntry(entry: Entry) {
+    if (this.pending === undefined || !reaches(this, entry)) return
+    const hi = Math.min(reachHi, this.asOfDay)
+    if (reachLo >= this.coveredLo && hi <= this.coveredHi) return
+    this.cover(reachLo, hi)
+  }
+
   /** Files the visits the schedule's windows can reach for the current dates. */
   coverFor(schedule: ReadonlyArray<Entry>) {
     if (this.pending === undefined) return
     let lo = NEVER
     let hi = BEFORE_ALL
-    this.reach(schedule, (a, b) => {
-      if (a < lo) lo = a
-      if (b > hi) hi = b
-    })
-    this.cover(lo, Math.min(hi, this.asOfDay))
-  }
-
-  /** The days whose visits can resolve the schedule's occurrences for the current dates. */
-  reach(schedule: ReadonlyArray<Entry>, f: (lo: number, hi: number) => void) {
-    const { fromDay, toDay } = this
     for (let e = 0; e < schedule.length; e++) {
-      const entry = schedule[e]
-      const { after, before, spanFrom, spanUntil } = entry
-      const lo = Math.max(fromDay - after, spanFrom)
-      const hi = Math.min(toDay, spanUntil) + before
-      if (lo > hi) continue
-      // The first and last due dates that can have a task (as `evaluatePart` finds them).
-      let first = lo
-      let last = hi
-      if (entry.shape === ONCE) {
-        if (entry.anchor < lo || entry.anchor > hi || entry.anchor > entry.last) continue
-        first = last = entry.anchor
-      } else if (entry.shape === EVERY) {
-        const { anchor, step } = entry
-        first = lo <= anchor ? anchor : anchor + Math.ceil((lo - anchor) / step) * step
-        last = Math.min(hi, entry.last)
-        if (first > last) continue
-      }
-      f(Math.max(first - before, spanFrom), last + after)
+      if (!reaches(this, schedule[e])) continue
+      if (reachLo < lo) lo = reachLo
+      if (reachHi > hi) hi = reachHi
     }
+    this.cover(lo, Math.min(hi, this.asOfDay))
   }
 
   evaluatePart(p: Part) {
@@ -728,12 +929,28 @@ class EngineImpl implements Engine {
   }
 
   evaluateAll() {
-    for (const p of this.parts.values()) {
-      const schedule = scheduleOf(this, p)
-      this.coverFor(schedule)
-      p.tasks = evaluatePart(this, p, schedule)
-      if (!this.retain) {
-        p.schedule = undefined
+    if (this.retain) {
+      for (const p of this.parts.values()) {
+        const schedule = scheduleOf(this, p)
+        this.coverFor(schedule)
+        p.tasks = evaluatePart(this, p, schedule)
+      }
+    } else {
+      // One shot: each subject's tasks are made as it is found, and nothing is kept.
+      const scratch = new Entry(undefined!, undefined, undefined!, 0, 0, undefined!, 0, 0, 0, 0, 0, 0, "normal")
+      let part: Part
+      let out: Array<Task> = []
+      const each = (entry: Entry) => {
+        this.coverEntry(entry)
+        evaluateEntry(this, part, entry, out)
+      }
+      for (const p of this.parts.values()) {
+        part = p
+        forEachEntry(this, p, scratch, each)
+        if (out.length > 0) {
+          p.tasks = out
+          out = []
+        } else p.tasks = NO_TASKS
         p.facts = undefined
       }
     }
@@ -743,10 +960,15 @@ class EngineImpl implements Engine {
   tasks(): ReadonlyArray<Task> {
     if (this.flat === undefined) {
       if (this.partOrder === undefined) this.partOrder = [...this.parts.keys()].sort()
-      const out: Array<Task> = []
-      for (const id of this.partOrder) {
-        const tasks = this.parts.get(id)!.tasks
-        for (let i = 0; i < tasks.length; i++) out.push(tasks[i])
+      const order = this.partOrder
+      const lists = new Array<ReadonlyArray<Task>>(order.length)
+      let n = 0
+      for (let p = 0; p < order.length; p++) n += (lists[p] = this.parts.get(order[p])!.tasks).length
+      const out = new Array<Task>(n)
+      let at = 0
+      for (let p = 0; p < lists.length; p++) {
+        const tasks = lists[p]
+        for (let i = 0; i < tasks.length; i++) out[at++] = tasks[i]
       }
       this.flat = out
     }
@@ -757,6 +979,18 @@ class EngineImpl implements Engine {
 const scheduleOf = (engine: EngineImpl, part: Part): ReadonlyArray<Entry> => {
   if (part.schedule !== undefined) return part.schedule
   const out: Array<Entry> = []
+  forEachEntry(engine, part, undefined, (entry) => {
+    out.push(entry)
+  })
+  part.schedule = out
+  return out
+}
+
+/**
+ * Calls `f` with an entry for each subject of each rule that applies, in pack order: new
+ * entries, or `scratch` filled anew for each (a one-shot evaluation keeps none).
+ */
+const forEachEntry = (engine: EngineImpl, part: Part, scratch: Entry | undefined, f: (entry: Entry) => void) => {
   const facts = engine.factsOf(part)
   const { tree, zone } = engine
   const rules = engine.pack.rules
@@ -767,6 +1001,8 @@ const scheduleOf = (engine: EngineImpl, part: Part): ReadonlyArray<Entry> => {
     const subjects = Array.isArray(found) ? found as ReadonlyArray<unknown> : Array.from(found)
     if (subjects.length === 0) continue
     const context: Rule.Context<unknown> = { params, facts, places: tree, zone }
+    // A recurrence is plain data built from its context: one context serves every subject.
+    let schedule: { -readonly [K in keyof Rule.ScheduleContext<unknown>]: Rule.ScheduleContext<unknown>[K] } | undefined
     for (let k = 0; k < subjects.length; k++) {
       const subject = subjects[k]
       if (rule.subject.householdId(subject) !== part.id) continue
@@ -775,14 +1011,13 @@ const scheduleOf = (engine: EngineImpl, part: Part): ReadonlyArray<Entry> => {
       const spanFrom = epochDay(app.from)
       const spanUntil = app.until === undefined ? NEVER : epochDay(app.until)
       if (spanUntil < spanFrom) continue
-      const recurrence = rule.recurrence(subject, {
-        params,
-        facts,
-        places: tree,
-        zone,
-        from: app.from,
-        until: app.until
-      })
+      if (schedule === undefined) {
+        schedule = { params, facts, places: tree, zone, from: app.from, until: app.until }
+      } else {
+        schedule.from = app.from
+        schedule.until = app.until
+      }
+      const recurrence = rule.recurrence(subject, schedule)
       const window = rule.window(subject, params)
       const pattern = recurrence.pattern
       const anchor = epochDay(recurrence.anchor)
@@ -797,28 +1032,77 @@ const scheduleOf = (engine: EngineImpl, part: Part): ReadonlyArray<Entry> => {
         step = pattern.days
         if (count !== undefined) last = Math.min(last, anchor + (count - 1) * step)
       }
-      out.push(
-        new Entry(
-          rule,
-          subject,
-          rule.subject.id(subject),
-          app,
-          spanFrom,
-          spanUntil,
-          recurrence,
-          shape,
-          anchor,
-          step,
-          last,
-          window.before,
-          window.after,
-          rule.priority(subject, params)
+      const priority = rule.priority(subject, params)
+      if (scratch === undefined) {
+        f(
+          new Entry(
+            rule,
+            subject,
+            app,
+            spanFrom,
+            spanUntil,
+            recurrence,
+            shape,
+            anchor,
+            step,
+            last,
+            window.before,
+            window.after,
+            priority
+          )
         )
-      )
+      } else {
+        const e = scratch
+        e.rule = rule
+        e.subject = subject
+        e.app = app
+        e.spanFrom = spanFrom
+        e.spanUntil = spanUntil
+        e.recurrence = recurrence
+        e.shape = shape
+        e.anchor = anchor
+        e.step = step
+        e.last = last
+        e.before = window.before
+        e.after = window.after
+        e.priority = priority
+        e.explanation = undefined
+        e.prefix = undefined
+        e.subjectId = undefined
+        f(e)
+      }
     }
   }
-  part.schedule = out
-  return out
+}
+
+// `reaches` answers in these two, to make no garbage.
+let reachLo = 0
+let reachHi = 0
+
+/**
+ * Whether an entry can have a task in the engine's dates, and then the days whose visits
+ * can resolve them, `[reachLo, reachHi]` (the first and last due dates as `evaluateEntry`
+ * finds them, widened by the window).
+ */
+const reaches = (engine: EngineImpl, entry: Entry): boolean => {
+  const { after, before, spanFrom, spanUntil } = entry
+  const lo = Math.max(engine.fromDay - after, spanFrom)
+  const hi = Math.min(engine.toDay, spanUntil) + before
+  if (lo > hi) return false
+  let first = lo
+  let last = hi
+  if (entry.shape === ONCE) {
+    if (entry.anchor < lo || entry.anchor > hi || entry.anchor > entry.last) return false
+    first = last = entry.anchor
+  } else if (entry.shape === EVERY) {
+    const { anchor, step } = entry
+    first = lo <= anchor ? anchor : anchor + Math.ceil((lo - anchor) / step) * step
+    last = Math.min(hi, entry.last)
+    if (first > last) return false
+  }
+  reachLo = Math.max(first - before, spanFrom)
+  reachHi = last + after
+  return true
 }
 
 /** The task of the occurrence of an entry due on a day, if its window overlaps the dates. */
@@ -859,97 +1143,104 @@ const occurrence = (
     ? "overdue"
     : "missed"
   const dueDate = dateOfDay(due)
-  const prefix = entry.prefix ??= `${rule.id}:${entry.subjectId}:`
+  let prefix = entry.prefix
+  if (prefix === undefined) {
+    entry.subjectId = rule.subject.id(entry.subject)
+    prefix = entry.prefix = `${rule.id}:${entry.subjectId}:`
+  }
+  const subjectId = entry.subjectId!
+  const window = engine.window(wf, wt)
   if (engine.views) {
     // What the coverage engine reads (`Metric.TaskView`): no explanation to build.
     out.push(
       (resolved >= 0
-        ? {
-          id: prefix + dueDate,
-          rule: rule.id,
-          subjectKind: rule.subject.kind,
-          subjectId: entry.subjectId,
-          householdId: part.id,
-          due: dueDate,
-          window: { from: dateOfDay(wf), to: dateOfDay(wt) },
+        ? new DoneView(
+          prefix + dueDate,
+          rule.id,
+          rule.subject.kind,
+          subjectId,
+          part.id,
+          dueDate,
+          window,
           state,
-          resolvedOn: dateOfDay(days[resolved])
-        }
-        : {
-          id: prefix + dueDate,
-          rule: rule.id,
-          subjectKind: rule.subject.kind,
-          subjectId: entry.subjectId,
-          householdId: part.id,
-          due: dueDate,
-          window: { from: dateOfDay(wf), to: dateOfDay(wt) },
+          dateOfDay(days[resolved])
+        )
+        : new OpenView(
+          prefix + dueDate,
+          rule.id,
+          rule.subject.kind,
+          subjectId,
+          part.id,
+          dueDate,
+          window,
           state
-        }) as Task
+        )) as Task
     )
     return
   }
   out.push(
     resolved >= 0
-      ? {
-        id: prefix + dueDate,
-        rule: rule.id,
-        subjectKind: rule.subject.kind,
-        subjectId: entry.subjectId,
-        householdId: part.id,
-        due: dueDate,
-        window: { from: dateOfDay(wf), to: dateOfDay(wt) },
-        priority: entry.priority,
+      ? new DoneTask(
+        prefix + dueDate,
+        rule.id,
+        rule.subject.kind,
+        subjectId,
+        part.id,
+        dueDate,
+        window,
+        entry.priority,
         state,
-        resolvedBy: visits[resolved].id,
-        resolvedOn: dateOfDay(days[resolved]),
-        explanation: explanationOf(entry)
-      }
-      : {
-        id: prefix + dueDate,
-        rule: rule.id,
-        subjectKind: rule.subject.kind,
-        subjectId: entry.subjectId,
-        householdId: part.id,
-        due: dueDate,
-        window: { from: dateOfDay(wf), to: dateOfDay(wt) },
-        priority: entry.priority,
+        visits[resolved].id,
+        dateOfDay(days[resolved]),
+        explanationOf(entry)
+      )
+      : new OpenTask(
+        prefix + dueDate,
+        rule.id,
+        rule.subject.kind,
+        subjectId,
+        part.id,
+        dueDate,
+        window,
+        entry.priority,
         state,
-        explanation: explanationOf(entry)
-      }
+        explanationOf(entry)
+      )
   )
 }
 
 const evaluatePart = (engine: EngineImpl, part: Part, schedule: ReadonlyArray<Entry>): ReadonlyArray<Task> => {
   if (schedule.length === 0) return NO_TASKS
   const out: Array<Task> = []
-  const { fromDay, toDay } = engine
-  for (let e = 0; e < schedule.length; e++) {
-    const entry = schedule[e]
-    const { after, before, spanFrom, spanUntil } = entry
-    const lo = Math.max(fromDay - after, spanFrom)
-    // An occurrence exists when its window opened while the rule applied.
-    const hi = Math.min(toDay, spanUntil) + before
-    if (lo > hi) continue
-    switch (entry.shape) {
-      case ONCE: {
-        const d = entry.anchor
-        if (d >= lo && d <= hi && d <= entry.last) occurrence(engine, part, entry, d, out)
-        break
-      }
-      case EVERY: {
-        const { anchor, step } = entry
-        const last = Math.min(hi, entry.last)
-        const k = lo <= anchor ? 0 : Math.ceil((lo - anchor) / step)
-        for (let d = anchor + k * step; d <= last; d += step) occurrence(engine, part, entry, d, out)
-        break
-      }
-      default: {
-        const dues = Recurrence.days(entry.recurrence, lo, hi)
-        for (let k = 0; k < dues.length; k++) occurrence(engine, part, entry, dues[k], out)
-      }
+  for (let e = 0; e < schedule.length; e++) evaluateEntry(engine, part, schedule[e], out)
+  return out.length === 0 ? NO_TASKS : out
+}
+
+/** The tasks of one entry whose windows overlap the dates. */
+const evaluateEntry = (engine: EngineImpl, part: Part, entry: Entry, out: Array<Task>) => {
+  const { after, before, spanFrom, spanUntil } = entry
+  const lo = Math.max(engine.fromDay - after, spanFrom)
+  // An occurrence exists when its window opened while the rule applied.
+  const hi = Math.min(engine.toDay, spanUntil) + before
+  if (lo > hi) return
+  switch (entry.shape) {
+    case ONCE: {
+      const d = entry.anchor
+      if (d >= lo && d <= hi && d <= entry.last) occurrence(engine, part, entry, d, out)
+      break
+    }
+    case EVERY: {
+      const { anchor, step } = entry
+      const last = Math.min(hi, entry.last)
+      const k = lo <= anchor ? 0 : Math.ceil((lo - anchor) / step)
+      for (let d = anchor + k * step; d <= last; d += step) occurrence(engine, part, entry, d, out)
+      break
+    }
+    default: {
+      const dues = Recurrence.days(entry.recurrence, lo, hi)
+      for (let k = 0; k < dues.length; k++) occurrence(engine, part, entry, dues[k], out)
     }
   }
-  return out.length === 0 ? NO_TASKS : out
 }
 
 const NO_TASKS: ReadonlyArray<Task> = []

@@ -105,19 +105,65 @@ export const Recurrence = Schema.Struct({
  */
 export interface Recurrence extends Schema.Schema.Type<typeof Recurrence> {}
 
+type Mutable<A> = { -readonly [K in keyof A]: A[K] }
+
+// A rule builds a recurrence for every subject: plain objects made by constructors (see
+// internal/plain), one per shape, so absent bounds are absent keys.
+
+function Anchored(this: Mutable<Recurrence>, pattern: Pattern, anchor: LocalDate.LocalDate) {
+  this.pattern = pattern
+  this.anchor = anchor
+}
+Anchored.prototype = Object.prototype
+
+function Counted(this: Mutable<Recurrence>, pattern: Pattern, anchor: LocalDate.LocalDate, count: number) {
+  this.pattern = pattern
+  this.anchor = anchor
+  this.count = count
+}
+Counted.prototype = Object.prototype
+
+function Until(this: Mutable<Recurrence>, pattern: Pattern, anchor: LocalDate.LocalDate, until: LocalDate.LocalDate) {
+  this.pattern = pattern
+  this.anchor = anchor
+  this.until = until
+}
+Until.prototype = Object.prototype
+
+function UntilCounted(
+  this: Mutable<Recurrence>,
+  pattern: Pattern,
+  anchor: LocalDate.LocalDate,
+  until: LocalDate.LocalDate,
+  count: number
+) {
+  this.pattern = pattern
+  this.anchor = anchor
+  this.until = until
+  this.count = count
+}
+UntilCounted.prototype = Object.prototype
+
+const build4 = (
+  pattern: Pattern,
+  anchor: LocalDate.LocalDate,
+  until: LocalDate.LocalDate | undefined,
+  count: number | undefined
+): Recurrence =>
+  until === undefined
+    ? count === undefined
+      ? new (Anchored as any)(pattern, anchor)
+      : new (Counted as any)(pattern, anchor, count)
+    : count === undefined
+    ? new (Until as any)(pattern, anchor, until)
+    : new (UntilCounted as any)(pattern, anchor, until, count)
+
 const build = (fields: {
   readonly pattern: Pattern
   readonly anchor: LocalDate.LocalDate
   readonly until?: LocalDate.LocalDate | undefined
   readonly count?: number | undefined
-}): Recurrence =>
-  fields.until === undefined
-    ? fields.count === undefined
-      ? { pattern: fields.pattern, anchor: fields.anchor }
-      : { pattern: fields.pattern, anchor: fields.anchor, count: fields.count }
-    : fields.count === undefined
-    ? { pattern: fields.pattern, anchor: fields.anchor, until: fields.until }
-    : { pattern: fields.pattern, anchor: fields.anchor, until: fields.until, count: fields.count }
+}): Recurrence => build4(fields.pattern, fields.anchor, fields.until, fields.count)
 
 /** @since 0.1.0 @category patterns */
 export const patternOnce: Pattern = { _tag: "once" }
@@ -131,7 +177,14 @@ export const patternDaily: Pattern = { _tag: "every", days: 1 }
  * @since 0.1.0
  * @category patterns
  */
-export const patternEvery = (days: number): Pattern => days === 1 ? patternDaily : { _tag: "every", days }
+export const patternEvery = (days: number): Pattern => {
+  if (days === 1) return patternDaily
+  if (!(Number.isInteger(days) && days > 1 && days <= 366)) return { _tag: "every", days }
+  // Patterns are values: one per number of days, shared by every recurrence built from it.
+  return everyPatterns[days] ??= { _tag: "every", days }
+}
+
+const everyPatterns: Array<Pattern | undefined> = []
 
 /**
  * A pattern of the given ISO weekdays.
@@ -150,8 +203,11 @@ export const patternWeekdays = (days: ReadonlyArray<number>): Pattern => ({ _tag
 export const make = (
   pattern: Pattern,
   anchor: LocalDate.LocalDate,
-  bounds: { readonly until?: LocalDate.LocalDate | undefined; readonly count?: number | undefined } = {}
-): Recurrence => build({ pattern, anchor, until: bounds.until, count: bounds.count })
+  bounds?: { readonly until?: LocalDate.LocalDate | undefined; readonly count?: number | undefined }
+): Recurrence =>
+  bounds === undefined
+    ? build4(pattern, anchor, undefined, undefined)
+    : build4(pattern, anchor, bounds.until, bounds.count)
 
 /**
  * Once, on a date.

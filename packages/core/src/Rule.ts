@@ -179,6 +179,8 @@ export interface CampaignHousehold {
   readonly household: Household
 }
 
+const NO_SUBJECTS: ReadonlyArray<never> = []
+
 /**
  * Each household inside the scope of each campaign of a kind (its grid lies in the
  * campaign's place subtree). Ids read `household@campaign`.
@@ -190,14 +192,17 @@ export const campaignHousehold = (campaignKind: Campaign["kind"]): Subject<Campa
   subject({
     kind: `${campaignKind}-campaign-household`,
     subjects: (facts, places) => {
-      const out: Array<CampaignHousehold> = []
-      for (const campaign of facts.campaigns) {
+      const { campaigns, households } = facts
+      let out: Array<CampaignHousehold> | undefined
+      for (let c = 0; c < campaigns.length; c++) {
+        const campaign = campaigns[c]
         if (campaign.kind !== campaignKind) continue
-        for (const household of facts.households) {
-          if (places.isWithin(household.gridId, campaign.scopeId)) out.push({ campaign, household })
+        for (let h = 0; h < households.length; h++) {
+          const household = households[h]
+          if (places.isWithin(household.gridId, campaign.scopeId)) (out ??= []).push({ campaign, household })
         }
       }
-      return out
+      return out ?? NO_SUBJECTS
     },
     id: (s) => `${s.household.id}@${s.campaign.id}`,
     householdId: (s) => s.household.id
@@ -242,37 +247,65 @@ type Lazy<A> = A | (() => A)
 
 const force = <A>(value: Lazy<A>): A => typeof value === "function" ? (value as () => A)() : value
 
+/**
+ * The words of an applicability given by one function: what made it apply, the facts by
+ * reference, and why it stopped.
+ *
+ * @since 0.1.0
+ * @category applicability
+ */
+export interface Words {
+  readonly because?: ReadonlyArray<string> | undefined
+  readonly facts?: ReadonlyArray<Task.FactRef> | undefined
+  readonly stopped?: string | undefined
+}
+
 class ApplicabilityImpl implements Applicability {
   #because: Lazy<ReadonlyArray<string>>
   #facts: Lazy<ReadonlyArray<Task.FactRef>>
   #stopped: Lazy<string | undefined>
+  #words: (() => Words) | undefined
   constructor(
     readonly from: LocalDate.LocalDate,
     readonly until: LocalDate.LocalDate | undefined,
     readonly cancelled: boolean,
     because: Lazy<ReadonlyArray<string>>,
     facts: Lazy<ReadonlyArray<Task.FactRef>>,
-    stopped: Lazy<string | undefined>
+    stopped: Lazy<string | undefined>,
+    words: (() => Words) | undefined
   ) {
     this.#because = because
     this.#facts = facts
     this.#stopped = stopped
+    this.#words = words
+  }
+  #read() {
+    const words = this.#words!()
+    this.#words = undefined
+    this.#because = words.because ?? NONE
+    this.#facts = words.facts ?? NONE
+    this.#stopped = words.stopped
   }
   get because(): ReadonlyArray<string> {
+    if (this.#words !== undefined) this.#read()
     const b = this.#because
     return typeof b === "function" ? (this.#because = b()) : b
   }
   get facts(): ReadonlyArray<Task.FactRef> {
+    if (this.#words !== undefined) this.#read()
     const f = this.#facts
     return typeof f === "function" ? (this.#facts = f()) : f
   }
   get stopped(): string | undefined {
+    if (this.#words !== undefined) this.#read()
     const s = this.#stopped
     return typeof s === "function" ? (this.#stopped = s()) : s
   }
   /** The parts as given, to narrow without reading them. */
   get lazy(): Parts {
-    return { because: this.#because, facts: this.#facts, stopped: this.#stopped }
+    return this.#words === undefined
+      ? { because: this.#because, facts: this.#facts, stopped: this.#stopped }
+      : { because: () => this.because, facts: () => this.facts, stopped: () => this.stopped }
   }
   pipe() {
     // eslint-disable-next-line prefer-rest-params
@@ -308,12 +341,13 @@ const make_ = (
   because: Lazy<ReadonlyArray<string>>,
   facts: Lazy<ReadonlyArray<Task.FactRef>>,
   stopped: Lazy<string | undefined>
-): Applicability => new ApplicabilityImpl(from, until, cancelled, because, facts, stopped)
+): Applicability => new ApplicabilityImpl(from, until, cancelled, because, facts, stopped, undefined)
 
 /**
  * An applicability from its parts. `because`, `facts` and `stopped` may be functions,
  * called once when first read: a rule that applies to many subjects builds its words only
- * for the subjects whose tasks someone reads.
+ * for the subjects whose tasks someone reads. `words` gives all three from one function
+ * (one closure per subject instead of three); fields given directly are then ignored.
  *
  * @example
  * ```ts
@@ -335,14 +369,16 @@ export const applies = (options: {
   readonly because?: ReadonlyArray<string> | (() => ReadonlyArray<string>) | undefined
   readonly facts?: ReadonlyArray<Task.FactRef> | (() => ReadonlyArray<Task.FactRef>) | undefined
   readonly stopped?: string | (() => string | undefined) | undefined
+  readonly words?: (() => Words) | undefined
 }): Applicability =>
-  make_(
+  new ApplicabilityImpl(
     options.from,
     options.until,
     options.cancelled ?? false,
     options.because ?? NONE,
     options.facts ?? NONE,
-    options.stopped
+    options.stopped,
+    options.words
   )
 
 /**
@@ -551,7 +587,9 @@ export const observation = <K extends Observation["_tag"], S, P = unknown>(
 ): Resolver<S, P> =>
 (visit, s, params) => {
   if (visit.outcome !== "contacted") return false
-  for (const o of visit.observations) {
+  const observations = visit.observations
+  for (let i = 0; i < observations.length; i++) {
+    const o = observations[i]
     if (o._tag === kind && matches(o as Extract<Observation, { readonly _tag: K }>, s, params)) return true
   }
   return false

@@ -217,7 +217,9 @@ const vaccinationPopulation = (ctx: Metric.Context<VaccinationParameters>): Read
     // Doses by the judged date, and the product of the first one, without sorting copies.
     let doses = 0
     let first: Resident.Dose | undefined
-    for (const dose of r.doses) {
+    const all = r.doses
+    for (let d = 0; d < all.length; d++) {
+      const dose = all[d]
       if (dose.date > on) continue
       doses++
       if (first === undefined || dose.date < first.date) first = dose
@@ -500,7 +502,9 @@ export const arrivalMonitoringCompleted: Metric.Metric<MonitoringParameters> = M
     const checked = new Set<number>()
     for (let i = 0; i < days.length; i++) {
       if (days[i] <= arrived || days[i] > arrived + n || visits[i].outcome !== "contacted") continue
-      for (const o of visits[i].observations) {
+      const observations = visits[i].observations
+      for (let j = 0; j < observations.length; j++) {
+        const o = observations[j]
         if (
           o._tag === "health-check" &&
           (o.arrivalId === a.id || (residentId !== undefined && o.residentId === residentId))
@@ -563,7 +567,13 @@ const taskReasons = {
 }
 
 const inScopeTasks = (ctx: Metric.Context<unknown>): ReadonlyArray<Metric.TaskView> =>
-  ctx.memo("minqing/tasks-in-scope", () => ctx.tasks().filter((t) => ctx.index.household(t.householdId) !== undefined))
+  ctx.memo("minqing/tasks-in-scope", () => {
+    // The rules engine's tasks are all in scope: the list itself, unless one is not.
+    const tasks = ctx.tasks()
+    let i = 0
+    while (i < tasks.length && ctx.index.household(tasks[i].householdId) !== undefined) i++
+    return i === tasks.length ? tasks : tasks.filter((t) => ctx.index.household(t.householdId) !== undefined)
+  })
 
 /**
  * Rule compliance (规则执行率), per rule: tasks whose window closed (window end) in the
@@ -873,11 +883,25 @@ const workload = (ctx: Metric.Context<unknown>): Workload =>
 const tasksByGrid = (ctx: Metric.Context<unknown>): ReadonlyMap<PlaceId, number> =>
   ctx.memo(`minqing/workload-tasks/${ctx.period.from}/${ctx.on}`, () => {
     const tasks = new Map<PlaceId, number>()
-    for (const t of inScopeTasks(ctx)) {
-      if (t.due < ctx.period.from || t.due > ctx.on) continue
-      const grid = ctx.index.household(t.householdId)!.gridId
-      tasks.set(grid, (tasks.get(grid) ?? 0) + 1)
+    const all = inScopeTasks(ctx)
+    const from = ctx.period.from
+    const on = ctx.on
+    // Tasks come a household at a time: look each household's grid up once.
+    let household: string | undefined
+    let grid: PlaceId | undefined
+    let count = 0
+    for (let i = 0; i < all.length; i++) {
+      const t = all[i]
+      if (t.due < from || t.due > on) continue
+      if (t.householdId !== household) {
+        if (grid !== undefined) tasks.set(grid, (tasks.get(grid) ?? 0) + count)
+        household = t.householdId
+        grid = ctx.index.household(t.householdId)!.gridId
+        count = 0
+      }
+      count++
     }
+    if (grid !== undefined) tasks.set(grid, (tasks.get(grid) ?? 0) + count)
     return tasks
   })
 

@@ -282,6 +282,23 @@ const EMPTY_VISITS: Metric.HouseholdVisits = { visits: [], days: [] }
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
+/** Sorts a household's few records by id in place (insertion sort: no garbage). */
+const sortById = <A extends { readonly id: string }>(xs: Array<A>): void => {
+  if (xs.length > 16) {
+    xs.sort((a, b) => compareText(a.id, b.id))
+    return
+  }
+  for (let i = 1; i < xs.length; i++) {
+    const x = xs[i]
+    let j = i - 1
+    while (j >= 0 && xs[j].id > x.id) {
+      xs[j + 1] = xs[j]
+      j--
+    }
+    xs[j + 1] = x
+  }
+}
+
 /**
  * Facts known on `asOf` (households, residents, liaisons, arrivals, matters, visits), for a
  * rules engine or anything else that must not see later facts; with `households`, only the
@@ -363,7 +380,6 @@ export const makeIndex = (
 
   const residents: Array<Resident> = []
   const residentsBySlot: Array<Array<Resident> | undefined> = new Array(households.length)
-  const residentById = new Map<ResidentId, Resident>()
   const allResidents = facts.residents
   for (let k = 0; k < allResidents.length; k++) {
     const r = allResidents[k]
@@ -371,14 +387,16 @@ export const makeIndex = (
     const slot = slotOf.get(r.householdId)
     if (slot === undefined) continue
     ;(residentsBySlot[slot] ??= []).push(r)
-    residentById.set(r.id, r)
   }
   for (let i = 0; i < households.length; i++) {
     const list = residentsBySlot[i]
     if (list === undefined) continue
-    list.sort((a, b) => compareText(a.id, b.id))
-    for (const r of list) residents.push(r)
+    sortById(list)
+    for (let k = 0; k < list.length; k++) residents.push(list[k])
   }
+  // A resident's position in `residents` (the last with an id, as a map keeps it).
+  const residentAt = new Map<ResidentId, number>()
+  for (let k = 0; k < residents.length; k++) residentAt.set(residents[k].id, k)
 
   const liaisons = facts.liaisons
     .filter((l) => l.appointedFrom <= asOf && l.gridIds.some(inScope))
@@ -477,8 +495,14 @@ export const makeIndex = (
       placeId: h.gridId
     }
   }
+  const residentSubjectsAt: Array<Metric.Subject | undefined> = new Array(residents.length)
   const residentSubjects = new Map<ResidentId, Metric.Subject>()
   const residentSubject = (r: Resident): Metric.Subject => {
+    const at = residentAt.get(r.id)
+    if (at !== undefined && residents[at] === r) {
+      const known = residentSubjectsAt[at]
+      if (known !== undefined) return known
+    }
     let s = residentSubjects.get(r.id)
     if (s === undefined) {
       const slot = slotOf.get(r.householdId)
@@ -493,7 +517,8 @@ export const makeIndex = (
           address: h.address,
           placeId: h.gridId
         }
-      residentSubjects.set(r.id, s)
+      if (at !== undefined && residents[at] === r) residentSubjectsAt[at] = s
+      else residentSubjects.set(r.id, s)
     }
     return s
   }
@@ -522,7 +547,10 @@ export const makeIndex = (
       return slot === undefined ? undefined : households[slot]
     },
     residents,
-    resident: (id) => residentById.get(id),
+    resident: (id) => {
+      const at = residentAt.get(id)
+      return at === undefined ? undefined : residents[at]
+    },
     residentsOf: (id) => {
       const slot = slotOf.get(id)
       return slot === undefined ? [] : residentsBySlot[slot] ?? []
@@ -726,24 +754,78 @@ const EMPTY_MEMBERS: ReadonlyArray<Metric.Member> = []
 const STATUSES: ReadonlyArray<Metric.Status> = ["numerator", "missing", "excluded", "included"]
 const STATUS_CODE: { readonly [S in Metric.Status]: number } = { numerator: 0, missing: 1, excluded: 2, included: 3 }
 
+/** A column grown to a capacity (holes read as undefined). */
+const grow = <A>(xs: Array<A> | undefined, count: number, capacity: number): Array<A> | undefined => {
+  if (xs === undefined) return undefined
+  const out = new Array<A>(capacity)
+  for (let i = 0; i < count; i++) out[i] = xs[i]
+  return out
+}
+
+type Mutable<A> = { -readonly [K in keyof A]: A[K] }
+
+/** A member as a plain object (see internal/plain); every field present, undefined when absent. */
+function MemberObject(
+  this: Mutable<Metric.Member>,
+  subject: Metric.Subject,
+  status: Metric.Status,
+  date: LocalDate.LocalDate | undefined,
+  reason: Metric.Reason | undefined,
+  value: number | undefined,
+  stratum: string | undefined
+) {
+  this.subject = subject
+  this.status = status
+  ;(this as any).date = date
+  ;(this as any).reason = reason
+  ;(this as any).value = value
+  ;(this as any).stratum = stratum
+}
+MemberObject.prototype = Object.prototype
+const MemberRow = MemberObject as unknown as new(
+  subject: Metric.Subject,
+  status: Metric.Status,
+  date: LocalDate.LocalDate | undefined,
+  reason: Metric.Reason | undefined,
+  value: number | undefined,
+  stratum: string | undefined
+) => Metric.Member
+
 /**
  * A result's members, one row per member in the order the metric judged them, kept as
  * columns: a `Member` object is made only when a figure's list is read (a report's reader
  * opens a few places, not all of them).
  */
 class Members {
-  readonly subjects: Array<Metric.Subject> = []
-  readonly statuses: Array<number> = []
-  readonly nodes: Array<number> = []
-  readonly dates: Array<LocalDate.LocalDate | undefined> = []
-  readonly reasons: Array<Metric.Reason | undefined> = []
-  readonly values: Array<number | undefined> = []
-  readonly strata: Array<string | undefined> = []
+  count = 0
+  /** Per row: its place and status, `node * 4 + status`. */
+  codes = new Int32Array(64)
+  subjects: Array<Metric.Subject> = new Array(64)
+  reasons: Array<Metric.Reason | undefined> = new Array(64)
+  // Most metrics date, value or stratify no member: these columns are made on first use.
+  dates: Array<LocalDate.LocalDate | undefined> | undefined
+  values: Array<number | undefined> | undefined
+  strata: Array<string | undefined> | undefined
   /** Rows by place (preorder), then judging order; `start[i]` is where place `i`'s rows begin. */
   #order: Int32Array | undefined
   #start: Int32Array | undefined
-  readonly #built: Array<Metric.Member | undefined> = []
+  #built: Array<Metric.Member | undefined> | undefined
   constructor(readonly places: number) {}
+
+  /** Makes room for `n` more rows (no growth inside the loop that adds them). */
+  reserve(n: number) {
+    const need = this.count + n
+    if (need <= this.codes.length) return
+    const capacity = Math.max(need, this.codes.length * 2)
+    const codes = new Int32Array(capacity)
+    codes.set(this.codes.subarray(0, this.count))
+    this.codes = codes
+    this.subjects = grow(this.subjects, this.count, capacity)!
+    this.reasons = grow(this.reasons, this.count, capacity)!
+    this.dates = grow(this.dates, this.count, capacity)
+    this.values = grow(this.values, this.count, capacity)
+    this.strata = grow(this.strata, this.count, capacity)
+  }
 
   add(
     subject: Metric.Subject,
@@ -754,13 +836,14 @@ class Members {
     value: number | undefined,
     stratum: string | undefined
   ) {
-    this.subjects.push(subject)
-    this.statuses.push(STATUS_CODE[status])
-    this.nodes.push(node)
-    this.dates.push(date)
-    this.reasons.push(reason)
-    this.values.push(value)
-    this.strata.push(stratum)
+    if (this.count === this.codes.length) this.reserve(1)
+    const k = this.count++
+    this.codes[k] = node * 4 + STATUS_CODE[status]
+    this.subjects[k] = subject
+    this.reasons[k] = reason
+    if (date !== undefined) (this.dates ??= new Array(this.codes.length))[k] = date
+    if (value !== undefined) (this.values ??= new Array(this.codes.length))[k] = value
+    if (stratum !== undefined) (this.strata ??= new Array(this.codes.length))[k] = stratum
   }
 
   /** The members of places `[from, to)` with a status, in place order. */
@@ -772,38 +855,40 @@ class Members {
     let out: Array<Metric.Member> | undefined
     for (let i = start[from]; i < start[to]; i++) {
       const k = order[i]
-      if (this.statuses[k] !== code) continue
+      if ((this.codes[k] & 3) !== code) continue
       ;(out ??= []).push(this.#member(k))
     }
     return out ?? EMPTY_MEMBERS
   }
 
   #member(k: number): Metric.Member {
-    let m = this.#built[k]
+    const built = this.#built ??= new Array(this.count)
+    let m = built[k]
     if (m === undefined) {
       // One shape for every member; absent fields are undefined.
-      m = {
-        subject: this.subjects[k],
-        status: STATUSES[this.statuses[k]],
-        date: this.dates[k],
-        reason: this.reasons[k],
-        value: this.values[k],
-        stratum: this.strata[k]
-      } as Metric.Member
-      this.#built[k] = m
+      m = new MemberRow(
+        this.subjects[k],
+        STATUSES[this.codes[k] & 3],
+        this.dates?.[k],
+        this.reasons[k],
+        this.values?.[k],
+        this.strata?.[k]
+      )
+      built[k] = m
     }
     return m
   }
 
   /** A counting sort of the rows by place. */
   #sort() {
-    const n = this.nodes.length
+    const n = this.count
+    const codes = this.codes
     const start = new Int32Array(this.places + 1)
-    for (let k = 0; k < n; k++) start[this.nodes[k] + 1]++
+    for (let k = 0; k < n; k++) start[(codes[k] >> 2) + 1]++
     for (let i = 1; i <= this.places; i++) start[i] += start[i - 1]
     const fill = start.slice(0, this.places)
     const order = new Int32Array(n)
-    for (let k = 0; k < n; k++) order[fill[this.nodes[k]]++] = k
+    for (let k = 0; k < n; k++) order[fill[codes[k] >> 2]++] = k
     this.#order = order
     this.#start = start
   }
@@ -887,6 +972,7 @@ const evaluate = (
     const subjects = def.subjects(ctx)
     // Arrays are walked by index: an iterator per subject would be garbage in the hot loop.
     const list = Array.isArray(subjects) ? subjects as ReadonlyArray<unknown> : Array.from(subjects)
+    if (withMembers) members.reserve(list.length)
     for (let k = 0; k < list.length; k++) {
       const s = list[k]
       if (def.initialPopulation !== undefined && !def.initialPopulation(s, ctx)) continue

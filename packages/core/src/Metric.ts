@@ -107,8 +107,18 @@ export interface Reason {
  * @since 0.1.0
  * @category constructors
  */
-export const reason = (code: string, detail?: { readonly [key: string]: string | number }): Reason =>
-  detail === undefined ? { code } : { code, detail }
+export const reason = (code: string, detail?: { readonly [key: string]: string | number }): Reason => {
+  if (detail !== undefined) return { code, detail }
+  // A reason without details is a value: one per code, shared by every member that has it.
+  let r = plainReasons.get(code)
+  if (r === undefined) {
+    r = { code }
+    if (plainReasons.size < 1024) plainReasons.set(code, r)
+  }
+  return r
+}
+
+const plainReasons = new Map<string, Reason>()
 
 /**
  * Where a member stands:

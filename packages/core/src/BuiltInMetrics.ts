@@ -538,6 +538,27 @@ export const arrivalMonitoringCompleted: Metric.Metric<MonitoringParameters> = M
  * due date and stratified by its rule.
  */
 const taskSubject = (t: Metric.TaskView, ctx: Metric.Context<unknown>): Metric.Subject => {
+  // A subject's tasks come one after another (the rules engine makes them so): remember the last.
+  const last = ctx.memo("minqing/last-task-subject", newLastSubject)
+  if (last.id === t.subjectId && last.kind === t.subjectKind && last.householdId === t.householdId) {
+    return last.subject!
+  }
+  const subject = taskSubjectOf(t, ctx)
+  last.id = t.subjectId
+  last.kind = t.subjectKind
+  last.householdId = t.householdId
+  last.subject = subject
+  return subject
+}
+
+const newLastSubject = (): {
+  id: string | undefined
+  kind: string | undefined
+  householdId: string | undefined
+  subject: Metric.Subject | undefined
+} => ({ id: undefined, kind: undefined, householdId: undefined, subject: undefined })
+
+const taskSubjectOf = (t: Metric.TaskView, ctx: Metric.Context<unknown>): Metric.Subject => {
   switch (t.subjectKind) {
     case "resident": {
       const r = ctx.index.resident(t.subjectId as Resident.Resident["id"])

@@ -425,58 +425,83 @@ export const makeIndex = (
     return Math.floor((ms + zone.offsetAt(ms)) / DAY_MS)
   }
 
-  // Visits are indexed lazily, from the period's start, and further back on demand.
-  let coveredFrom = Number.POSITIVE_INFINITY
-  const bySlot: Array<Metric.HouseholdVisits | undefined> = new Array(households.length)
-  let buckets: Buckets | undefined | null = null
-  const cover = (fromDay: number) => {
-    if (fromDay >= coveredFrom) return
-    const hi = Math.min(endDay, coveredFrom - 1)
-    if (fromDay <= hi) {
-      const startMs = zone.startOf(LocalDate.fromEpochDay(fromDay))
-      const endMs = zone.endOf(LocalDate.fromEpochDay(hi))
-      const all = facts.visits
-      if (buckets === null) buckets = bucket(all)
-      const [lo, to] = buckets === undefined
-        ? [0, all.length]
-        : positions(buckets, Math.floor(startMs / DAY_MS), Math.floor((endMs - 1) / DAY_MS))
-      const order = buckets?.order
-      const visits: Array<Array<Visit> | undefined> = new Array(households.length)
-      const days: Array<Array<number> | undefined> = new Array(households.length)
-      const touched: Array<number> = []
-      for (let i = lo; i < to; i++) {
-        const v = all[order === undefined ? i : order[i]]
-        const ms = v.at.epochMillis
-        if (ms < startMs || ms >= endMs) continue
-        const slot = slotOf.get(v.householdId)
-        if (slot === undefined) continue
-        let list = visits[slot]
-        if (list === undefined) {
-          visits[slot] = list = []
-          days[slot] = []
-          touched.push(slot)
-        }
-        list.push(v)
-        days[slot]!.push(Math.floor((ms + zone.offsetAt(ms)) / DAY_MS))
-      }
-      for (let t = 0; t < touched.length; t++) {
-        const slot = touched[t]
-        const list = visits[slot]!
-        const listDays = days[slot]!
-        sortVisits(list, listDays)
-        const before = bySlot[slot]
-        bySlot[slot] = before === undefined
-          ? { visits: list, days: listDays }
-          : { visits: list.concat(before.visits), days: listDays.concat(before.days) }
-      }
-    }
-    coveredFrom = fromDay
-  }
+  // Visits are indexed lazily: every household's from the period's start on first use, and
+  // one household's further back when a metric asks for earlier days (monitoring of an arrival).
   const periodFromDay = LocalDate.toEpochDay(period.from)
+  let covered = false
+  const bySlot: Array<Metric.HouseholdVisits | undefined> = new Array(households.length)
+  /** The first day of each household's list, when it starts before the period. */
+  const slotFrom = new Map<number, number>()
+  let buckets: Buckets | undefined | null = null
+  /** The visits of local days `[fromDay, hi]` by household (of one household when `only` is given). */
+  const collect = (
+    fromDay: number,
+    hi: number,
+    only: number | undefined,
+    f: (slot: number, list: Array<Visit>, days: Array<number>) => void
+  ) => {
+    if (fromDay > hi) return
+    const startMs = zone.startOf(LocalDate.fromEpochDay(fromDay))
+    const endMs = zone.endOf(LocalDate.fromEpochDay(hi))
+    const all = facts.visits
+    if (buckets === null) buckets = bucket(all)
+    const [lo, to] = buckets === undefined
+      ? [0, all.length]
+      : positions(buckets, Math.floor(startMs / DAY_MS), Math.floor((endMs - 1) / DAY_MS))
+    const order = buckets?.order
+    const onlyId = only === undefined ? undefined : households[only].id
+    const visits: Array<Array<Visit> | undefined> = new Array(only === undefined ? households.length : 1)
+    const days: Array<Array<number> | undefined> = new Array(visits.length)
+    const touched: Array<number> = []
+    for (let i = lo; i < to; i++) {
+      const v = all[order === undefined ? i : order[i]]
+      if (onlyId !== undefined && v.householdId !== onlyId) continue
+      const ms = v.at.epochMillis
+      if (ms < startMs || ms >= endMs) continue
+      const slot = onlyId !== undefined ? 0 : slotOf.get(v.householdId)
+      if (slot === undefined) continue
+      let list = visits[slot]
+      if (list === undefined) {
+        visits[slot] = list = []
+        days[slot] = []
+        touched.push(slot)
+      }
+      list.push(v)
+      days[slot]!.push(Math.floor((ms + zone.offsetAt(ms)) / DAY_MS))
+    }
+    for (let t = 0; t < touched.length; t++) {
+      const k = touched[t]
+      const list = visits[k]!
+      const listDays = days[k]!
+      sortVisits(list, listDays)
+      f(only ?? k, list, listDays)
+    }
+  }
+  const cover = () => {
+    covered = true
+    collect(periodFromDay, endDay, undefined, (slot, list, days) => {
+      bySlot[slot] = { visits: list, days }
+    })
+  }
+  const extend = (slot: number, fromDay: number) => {
+    const first = slotFrom.get(slot) ?? periodFromDay
+    if (fromDay >= first) return
+    slotFrom.set(slot, fromDay)
+    collect(fromDay, Math.min(endDay, first - 1), slot, (_, list, days) => {
+      const after = bySlot[slot]
+      bySlot[slot] = after === undefined
+        ? { visits: list, days }
+        : { visits: list.concat(after.visits), days: days.concat(after.days) }
+    })
+  }
   const visitsOf = (id: HouseholdId, from?: LocalDate.LocalDate): Metric.HouseholdVisits => {
     const slot = slotOf.get(id)
     if (slot === undefined) return EMPTY_VISITS
-    cover(from === undefined ? periodFromDay : Math.min(periodFromDay, LocalDate.toEpochDay(from)))
+    if (!covered) cover()
+    if (from !== undefined) {
+      const fromDay = LocalDate.toEpochDay(from)
+      if (fromDay < periodFromDay) extend(slot, fromDay)
+    }
     return bySlot[slot] ?? EMPTY_VISITS
   }
 
@@ -967,6 +992,8 @@ const evaluate = (
   const strata = new Map<string, Tally>()
   const series = metric.series ? days.map(() => tally(n, isCV)) : []
 
+  let lastPlace: PlaceId | undefined
+  let lastNode = 0
   const run = (ctx: Metric.Context<unknown>, date: LocalDate.LocalDate | undefined, day: Tally | undefined) => {
     const withMembers = metric.per === "day" || day === undefined
     const subjects = def.subjects(ctx)
@@ -1000,7 +1027,8 @@ const evaluate = (
         if (isCV) value = def.observation!(s, ctx)
         if (withMembers && def.note !== undefined) why = def.note(s, ctx)
       }
-      const node = lay.nodeOf(subject.placeId)
+      // Subjects come place by place more often than not: remember the last place.
+      const node = subject.placeId === lastPlace ? lastNode : (lastNode = lay.nodeOf(lastPlace = subject.placeId))
       if (day !== undefined) bump(day, node, status, value)
       if (stratum !== undefined) {
         let strat = strata.get(stratum)

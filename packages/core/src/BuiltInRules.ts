@@ -20,6 +20,7 @@
  */
 import * as Schema from "effect/Schema"
 import * as Arrival from "./Arrival.js"
+import type { Campaign } from "./Campaign.js"
 import type { Household } from "./Household.js"
 import { dateOfAge, plusDays } from "./internal/days.js"
 import * as LocalDate from "./LocalDate.js"
@@ -38,43 +39,49 @@ const residentRef = (r: Resident) => ({ tag: "Resident", id: r.id })
 
 /**
  * Applies from `from` (no earlier than each record's `activeFrom`) until the earliest of
- * `endDate` and the records' `activeUntil`, saying which ended it. The rules run over every
- * resident of a district, so the words (`stopped` says why `endDate` ends it) are built only
- * when a task's explanation is read.
+ * `endDate` and the records' `activeUntil`. The rules run over every resident of a
+ * district: their words come apart (`explain`), built only for subjects with a task.
  */
 const within = (
   from: LocalDate.LocalDate,
   first: Household | Resident,
   second: Household | undefined,
-  words: () => Rule.Words,
   endDate?: LocalDate.LocalDate
 ): Rule.Applicability => {
   let start = from
   let until = endDate
-  let ender: Household | Resident | undefined
   if (first.activeFrom > start) start = first.activeFrom
-  if (first.activeUntil !== undefined && (until === undefined || first.activeUntil < until)) {
-    until = first.activeUntil
-    ender = first
-  }
+  if (first.activeUntil !== undefined && (until === undefined || first.activeUntil < until)) until = first.activeUntil
   if (second !== undefined) {
     if (second.activeFrom > start) start = second.activeFrom
     if (second.activeUntil !== undefined && (until === undefined || second.activeUntil < until)) {
       until = second.activeUntil
-      ender = second
     }
   }
-  return Rule.applies({ from: start, until, words: ender === undefined ? words : inactive(words, ender) })
+  return Rule.applies({ from: start, until })
 }
 
-/** The words, stopped by a record becoming inactive. */
-const inactive = (words: () => Rule.Words, r: Household | Resident) => (): Rule.Words => {
-  const w = words()
-  return {
-    because: w.because,
-    facts: w.facts,
-    stopped: `${r._tag === "Household" ? "household" : "resident"} ${r.id} is inactive after ${r.activeUntil}`
+/**
+ * Why `within` stopped applying: the record whose `activeUntil` came first, else `ended`
+ * (what ends it on `endDate`).
+ */
+const stoppedBy = (
+  first: Household | Resident,
+  second: Household | undefined,
+  endDate?: LocalDate.LocalDate,
+  ended?: () => string
+): string | undefined => {
+  let until = endDate
+  let ender: Household | Resident | undefined
+  if (first.activeUntil !== undefined && (until === undefined || first.activeUntil < until)) {
+    until = first.activeUntil
+    ender = first
   }
+  if (second?.activeUntil !== undefined && (until === undefined || second.activeUntil < until)) ender = second
+  if (ender !== undefined) {
+    return `${ender._tag === "Household" ? "household" : "resident"} ${ender.id} is inactive after ${ender.activeUntil}`
+  }
+  return endDate === undefined ? undefined : ended?.()
 }
 
 const Days = (min: number, max: number) => Schema.Int.pipe(Schema.between(min, max))
@@ -93,11 +100,12 @@ export const householdSweep = Rule.make({
   subject: Rule.household,
   params: Schema.Struct({ cadence: Recurrence.Pattern, window: Rule.Window, priority: Task.Priority }),
   defaults: { cadence: Recurrence.patternDaily, window: Rule.sameDay, priority: "normal" },
-  applies: (h) =>
-    within(h.activeFrom, h, undefined, () => ({
-      because: [`household ${h.id} (${h.address}) is active from ${h.activeFrom}`],
-      facts: [householdRef(h)]
-    })),
+  applies: (h) => within(h.activeFrom, h, undefined),
+  explain: (h) => ({
+    because: [`household ${h.id} (${h.address}) is active from ${h.activeFrom}`],
+    facts: [householdRef(h)],
+    stopped: stoppedBy(h, undefined)
+  }),
   recurrence: (_, { from, params }) => Recurrence.make(params.cadence, from),
   window: (_, params) => params.window,
   priority: (_, params) => params.priority,
@@ -127,14 +135,18 @@ export const elderlyAloneCheckin = Rule.make({
   applies: (r, { facts, params }) => {
     const h = householdOf(facts)
     if (h === undefined || !r.livesAlone) return undefined
-    const aged = dateOfAge(r.birthDate, params.minAge)
-    return within(aged, r, h, () => ({
+    return within(dateOfAge(r.birthDate, params.minAge), r, h)
+  },
+  explain: (r, { facts, params }) => {
+    const h = householdOf(facts)!
+    return {
       because: [
         `${r.name} (${r.id}) lives alone`,
-        `aged ${params.minAge} or more from ${aged} (born ${r.birthDate})`
+        `aged ${params.minAge} or more from ${dateOfAge(r.birthDate, params.minAge)} (born ${r.birthDate})`
       ],
-      facts: [residentRef(r), householdRef(h)]
-    }))
+      facts: [residentRef(r), householdRef(h)],
+      stopped: stoppedBy(r, h)
+    }
   },
   recurrence: (_, { from, params }) => Recurrence.make(params.cadence, from),
   window: (_, params) => params.window,
@@ -204,27 +216,37 @@ export const vaccinationFollowup = Rule.make({
     } else if (e._tag === "permanently-contraindicated") {
       return undefined
     }
-    const aged = dateOfAge(r.birthDate, params.minAge)
     const course = courseCompleteOn(r, params.dosesNeeded, params.defaultDosesNeeded)
     return within(
-      LocalDate.max(aged, eligibleFrom),
+      LocalDate.max(dateOfAge(r.birthDate, params.minAge), eligibleFrom),
       r,
       h,
-      () => ({
-        because: [
-          `${r.name} (${r.id}) is present and ${
-            e._tag === "temporarily-contraindicated"
-              ? `eligible again from ${eligibleFrom} (temporary contraindication until ${e.until})`
-              : "eligible"
-          }`,
-          `aged ${params.minAge} or more from ${aged} (born ${r.birthDate})`,
-          `${r.doses.length} dose(s) recorded`
-        ],
-        facts: [residentRef(r), householdRef(h)],
-        stopped: course === undefined ? undefined : `primary course complete on ${course.date} (${course.needed} doses)`
-      }),
       course === undefined ? undefined : plusDays(course.date, -1)
     )
+  },
+  explain: (r, { facts, params }) => {
+    const h = householdOf(facts)!
+    const e = r.eligibility
+    const aged = dateOfAge(r.birthDate, params.minAge)
+    const course = courseCompleteOn(r, params.dosesNeeded, params.defaultDosesNeeded)
+    return {
+      because: [
+        `${r.name} (${r.id}) is present and ${
+          e._tag === "temporarily-contraindicated"
+            ? `eligible again from ${plusDays(e.until!, 1)} (temporary contraindication until ${e.until})`
+            : "eligible"
+        }`,
+        `aged ${params.minAge} or more from ${aged} (born ${r.birthDate})`,
+        `${r.doses.length} dose(s) recorded`
+      ],
+      facts: [residentRef(r), householdRef(h)],
+      stopped: stoppedBy(
+        r,
+        h,
+        course === undefined ? undefined : plusDays(course.date, -1),
+        () => `primary course complete on ${course!.date} (${course!.needed} doses)`
+      )
+    }
   },
   recurrence: (_, { from, params }) => Recurrence.every(params.everyDays, from),
   window: (_, params) => params.window,
@@ -241,27 +263,29 @@ const arrivalCheck = Rule.observation(
 const personOf = (a: Arrival.ArrivalReport): string =>
   a.person._tag === "KnownResident" ? `resident ${a.person.residentId}` : a.person.name
 
-const arrivalApplies = (
+const arrivalApplies = (a: Arrival.ArrivalReport, from: LocalDate.LocalDate, h: Household): Rule.Applicability => {
+  const app = within(from, h, undefined)
+  return a.status === "cancelled" ? Rule.applies({ from: app.from, until: app.until, cancelled: true }) : app
+}
+
+const arrivalWords = (
   a: Arrival.ArrivalReport,
-  from: LocalDate.LocalDate,
   h: Household,
   zone: TimeZone.TimeZone,
-  because: () => ReadonlyArray<string>
-): Rule.Applicability => {
-  const app = within(from, h, undefined, () => {
-    const day = Arrival.arrivalDate(a)
-    const reported = zone.dateOf(a.reportedAt.epochMillis)
-    return {
-      because: [
-        `${personOf(a)} arriving from ${a.origin} (${a.originRisk} risk) on ${day}${
-          a.actualArrival === undefined ? " (expected)" : ""
-        }, reported on ${reported}${reported < day ? " in advance" : ""}`,
-        ...because()
-      ],
-      facts: [{ tag: "ArrivalReport", id: a.id }, householdRef(h)]
-    }
-  })
-  return a.status === "cancelled" ? Rule.cancel(app, `arrival report ${a.id} was cancelled`) : app
+  because: ReadonlyArray<string>
+): Rule.Words => {
+  const day = Arrival.arrivalDate(a)
+  const reported = zone.dateOf(a.reportedAt.epochMillis)
+  return {
+    because: [
+      `${personOf(a)} arriving from ${a.origin} (${a.originRisk} risk) on ${day}${
+        a.actualArrival === undefined ? " (expected)" : ""
+      }, reported on ${reported}${reported < day ? " in advance" : ""}`,
+      ...because
+    ],
+    facts: [{ tag: "ArrivalReport", id: a.id }, householdRef(h)],
+    stopped: a.status === "cancelled" ? `arrival report ${a.id} was cancelled` : stoppedBy(h, undefined)
+  }
 }
 
 /**
@@ -279,10 +303,11 @@ export const arrivalFirstVisit = Rule.make({
   subject: Rule.arrival,
   params: Schema.Struct({ window: Rule.Window, priority: Task.Priority }),
   defaults: { window: { before: 0, after: 1 }, priority: "high" },
-  applies: (a, { facts, zone }) => {
+  applies: (a, { facts }) => {
     const h = householdOf(facts)
-    return h === undefined ? undefined : arrivalApplies(a, Arrival.arrivalDate(a), h, zone, () => [])
+    return h === undefined ? undefined : arrivalApplies(a, Arrival.arrivalDate(a), h)
   },
+  explain: (a, { facts, zone }) => arrivalWords(a, householdOf(facts)!, zone, []),
   recurrence: (a) => Recurrence.once(Arrival.arrivalDate(a)),
   window: (_, params) => params.window,
   priority: (_, params) => params.priority,
@@ -308,12 +333,15 @@ export const arrivalMonitoring = Rule.make({
     priority: Task.Priority
   }),
   defaults: { days: { low: 0, medium: 7, high: 14 }, window: Rule.sameDay, priority: "normal" },
-  applies: (a, { facts, params, zone }) => {
+  applies: (a, { facts, params }) => {
     const h = householdOf(facts)
     const days = a.monitoringDays ?? params.days[a.originRisk]
     if (h === undefined || days === 0) return undefined
-    const start = plusDays(Arrival.arrivalDate(a), 1)
-    return arrivalApplies(a, start, h, zone, () => [
+    return arrivalApplies(a, plusDays(Arrival.arrivalDate(a), 1), h)
+  },
+  explain: (a, { facts, params, zone }) => {
+    const days = a.monitoringDays ?? params.days[a.originRisk]
+    return arrivalWords(a, householdOf(facts)!, zone, [
       a.monitoringDays === undefined
         ? `${days} monitoring days for ${a.originRisk} risk origins`
         : `the report sets ${days} monitoring days`
@@ -330,20 +358,38 @@ export const arrivalMonitoring = Rule.make({
 })
 
 const campaignApplies = (s: Rule.CampaignHousehold): Rule.Applicability =>
-  within(
-    s.campaign.period.from,
-    s.household,
-    undefined,
-    () => ({
-      because: [
-        `campaign "${s.campaign.name}" (${s.campaign.id}) runs ${s.campaign.period.from}..${s.campaign.period.to}`,
-        `household ${s.household.id} is in grid ${s.household.gridId}, inside the campaign's scope ${s.campaign.scopeId}`
-      ],
-      facts: [{ tag: "Campaign", id: s.campaign.id }, householdRef(s.household)],
-      stopped: `campaign ${s.campaign.id} ended on ${s.campaign.period.to}`
-    }),
-    s.campaign.period.to
-  )
+  within(s.campaign.period.from, s.household, undefined, s.campaign.period.to)
+
+const campaignWords = (s: Rule.CampaignHousehold): Rule.Words => {
+  const c = campaignText(s.campaign)
+  return {
+    because: [
+      c.runs,
+      `household ${s.household.id} is in grid ${s.household.gridId}, inside the campaign's scope ${s.campaign.scopeId}`
+    ],
+    facts: [c.ref, householdRef(s.household)],
+    stopped: stoppedBy(s.household, undefined, s.campaign.period.to, () => c.ended)
+  }
+}
+
+/** A campaign's words, the same for every household it reaches: made once per campaign. */
+const campaignText = (c: Campaign): { readonly runs: string; readonly ended: string; readonly ref: Task.FactRef } => {
+  let text = campaignTexts.get(c)
+  if (text === undefined) {
+    text = {
+      runs: `campaign "${c.name}" (${c.id}) runs ${c.period.from}..${c.period.to}`,
+      ended: `campaign ${c.id} ended on ${c.period.to}`,
+      ref: { tag: "Campaign", id: c.id }
+    }
+    campaignTexts.set(c, text)
+  }
+  return text
+}
+
+const campaignTexts = new WeakMap<
+  Campaign,
+  { readonly runs: string; readonly ended: string; readonly ref: Task.FactRef }
+>()
 
 /**
  * Each active household inside a decoction campaign's scope, daily during the campaign;
@@ -361,6 +407,7 @@ export const decoctionDistribution = Rule.make({
   params: Schema.Struct({ cadence: Recurrence.Pattern, window: Rule.Window, priority: Task.Priority }),
   defaults: { cadence: Recurrence.patternDaily, window: Rule.sameDay, priority: "normal" },
   applies: campaignApplies,
+  explain: campaignWords,
   recurrence: (s, { params }) => Recurrence.make(params.cadence, s.campaign.period.from),
   window: (_, params) => params.window,
   priority: (_, params) => params.priority,
@@ -384,6 +431,7 @@ export const publicityLeaflet = Rule.make({
   params: Schema.Struct({ daysToDeliver: Schema.NullOr(Days(1, 366)), priority: Task.Priority }),
   defaults: { daysToDeliver: null, priority: "normal" },
   applies: campaignApplies,
+  explain: campaignWords,
   recurrence: (s, { params }) => {
     const last = s.campaign.period.to
     const due = params.daysToDeliver === null
@@ -425,19 +473,28 @@ export const matterFollowup = Rule.make({
   applies: (m, { facts, zone }) => {
     const h = householdOf(facts)
     if (h === undefined) return undefined
-    const opened = zone.dateOf(m.openedAt.epochMillis)
     const resolved = m.resolution === undefined ? undefined : zone.dateOf(m.resolution.at.epochMillis)
     return within(
-      opened,
+      zone.dateOf(m.openedAt.epochMillis),
       h,
       undefined,
-      () => ({
-        because: [`${m.category} matter ${m.id} opened on ${opened}: ${m.summary}`, `status: ${m.status}`],
-        facts: [{ tag: "Matter", id: m.id }, householdRef(h)],
-        stopped: resolved === undefined ? undefined : `matter resolved on ${resolved}`
-      }),
       resolved === undefined ? undefined : plusDays(resolved, -1)
     )
+  },
+  explain: (m, { facts, zone }) => {
+    const h = householdOf(facts)!
+    const opened = zone.dateOf(m.openedAt.epochMillis)
+    const resolved = m.resolution === undefined ? undefined : zone.dateOf(m.resolution.at.epochMillis)
+    return {
+      because: [`${m.category} matter ${m.id} opened on ${opened}: ${m.summary}`, `status: ${m.status}`],
+      facts: [{ tag: "Matter", id: m.id }, householdRef(h)],
+      stopped: stoppedBy(
+        h,
+        undefined,
+        resolved === undefined ? undefined : plusDays(resolved, -1),
+        () => `matter resolved on ${resolved}`
+      )
+    }
   },
   recurrence: (m, { params, zone }) =>
     Recurrence.every(params.everyDays, plusDays(zone.dateOf(m.openedAt.epochMillis), params.firstWithinDays)),

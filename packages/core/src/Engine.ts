@@ -171,6 +171,8 @@ class Entry {
   constructor(
     public rule: Rule.Any,
     public subject: unknown,
+    /** What `applies` saw (a rule's `explain` reads it again). */
+    public context: Rule.Context<unknown>,
     public app: Rule.Applicability,
     public spanFrom: number,
     public spanUntil: number,
@@ -190,10 +192,22 @@ const explanationOf = (entry: Entry): Task["explanation"] => {
   if (entry.explanation !== undefined) return entry.explanation
   const { app, recurrence, rule } = entry
   const params = Rule.encodedParams(rule)
-  const stopped = app.stopped
+  let because: ReadonlyArray<string>
+  let facts: ReadonlyArray<Task["explanation"]["facts"][number]>
+  let stopped: string | undefined
+  if (rule.explain !== undefined) {
+    const words = rule.explain(entry.subject, entry.context)
+    because = words.because ?? NONE
+    facts = words.facts ?? NONE
+    stopped = words.stopped
+  } else {
+    because = app.because
+    facts = app.facts
+    stopped = app.stopped
+  }
   return entry.explanation = stopped === undefined
-    ? new Explanation(rule.id, rule.version, params, app.because, app.facts, recurrence)
-    : new StoppedExplanation(rule.id, rule.version, params, app.because, app.facts, recurrence, stopped)
+    ? new Explanation(rule.id, rule.version, params, because, facts, recurrence)
+    : new StoppedExplanation(rule.id, rule.version, params, because, facts, recurrence, stopped)
 }
 
 // Tasks, views and explanations are plain objects made by constructors (see internal/plain):
@@ -406,6 +420,8 @@ const DoneView = DoneViewObject as unknown as new(
 ) => Metric.TaskView
 
 const NO_VISITS: ReadonlyArray<Visit> = []
+
+const NONE: ReadonlyArray<never> = []
 
 /** The empty list parts share until they hold something; never changed. */
 const NO_RECORDS: Array<any> = []
@@ -937,7 +953,22 @@ class EngineImpl implements Engine {
       }
     } else {
       // One shot: each subject's tasks are made as it is found, and nothing is kept.
-      const scratch = new Entry(undefined!, undefined, undefined!, 0, 0, undefined!, 0, 0, 0, 0, 0, 0, "normal")
+      const scratch = new Entry(
+        undefined!,
+        undefined,
+        undefined!,
+        undefined!,
+        0,
+        0,
+        undefined!,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        "normal"
+      )
       let part: Part
       let out: Array<Task> = []
       const each = (entry: Entry) => {
@@ -1038,6 +1069,7 @@ const forEachEntry = (engine: EngineImpl, part: Part, scratch: Entry | undefined
           new Entry(
             rule,
             subject,
+            context,
             app,
             spanFrom,
             spanUntil,
@@ -1055,6 +1087,7 @@ const forEachEntry = (engine: EngineImpl, part: Part, scratch: Entry | undefined
         const e = scratch
         e.rule = rule
         e.subject = subject
+        e.context = context
         e.app = app
         e.spanFrom = spanFrom
         e.spanUntil = spanUntil

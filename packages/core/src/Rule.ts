@@ -248,8 +248,8 @@ type Lazy<A> = A | (() => A)
 const force = <A>(value: Lazy<A>): A => typeof value === "function" ? (value as () => A)() : value
 
 /**
- * The words of an applicability given by one function: what made it apply, the facts by
- * reference, and why it stopped.
+ * The words of a task's explanation, as a rule's `explain` gives them: what made the rule
+ * apply, the facts by reference, and why it stopped applying.
  *
  * @since 0.1.0
  * @category applicability
@@ -264,48 +264,33 @@ class ApplicabilityImpl implements Applicability {
   #because: Lazy<ReadonlyArray<string>>
   #facts: Lazy<ReadonlyArray<Task.FactRef>>
   #stopped: Lazy<string | undefined>
-  #words: (() => Words) | undefined
   constructor(
     readonly from: LocalDate.LocalDate,
     readonly until: LocalDate.LocalDate | undefined,
     readonly cancelled: boolean,
     because: Lazy<ReadonlyArray<string>>,
     facts: Lazy<ReadonlyArray<Task.FactRef>>,
-    stopped: Lazy<string | undefined>,
-    words: (() => Words) | undefined
+    stopped: Lazy<string | undefined>
   ) {
     this.#because = because
     this.#facts = facts
     this.#stopped = stopped
-    this.#words = words
-  }
-  #read() {
-    const words = this.#words!()
-    this.#words = undefined
-    this.#because = words.because ?? NONE
-    this.#facts = words.facts ?? NONE
-    this.#stopped = words.stopped
   }
   get because(): ReadonlyArray<string> {
-    if (this.#words !== undefined) this.#read()
     const b = this.#because
     return typeof b === "function" ? (this.#because = b()) : b
   }
   get facts(): ReadonlyArray<Task.FactRef> {
-    if (this.#words !== undefined) this.#read()
     const f = this.#facts
     return typeof f === "function" ? (this.#facts = f()) : f
   }
   get stopped(): string | undefined {
-    if (this.#words !== undefined) this.#read()
     const s = this.#stopped
     return typeof s === "function" ? (this.#stopped = s()) : s
   }
   /** The parts as given, to narrow without reading them. */
   get lazy(): Parts {
-    return this.#words === undefined
-      ? { because: this.#because, facts: this.#facts, stopped: this.#stopped }
-      : { because: () => this.because, facts: () => this.facts, stopped: () => this.stopped }
+    return { because: this.#because, facts: this.#facts, stopped: this.#stopped }
   }
   pipe() {
     // eslint-disable-next-line prefer-rest-params
@@ -341,13 +326,12 @@ const make_ = (
   because: Lazy<ReadonlyArray<string>>,
   facts: Lazy<ReadonlyArray<Task.FactRef>>,
   stopped: Lazy<string | undefined>
-): Applicability => new ApplicabilityImpl(from, until, cancelled, because, facts, stopped, undefined)
+): Applicability => new ApplicabilityImpl(from, until, cancelled, because, facts, stopped)
 
 /**
  * An applicability from its parts. `because`, `facts` and `stopped` may be functions,
  * called once when first read: a rule that applies to many subjects builds its words only
- * for the subjects whose tasks someone reads. `words` gives all three from one function
- * (one closure per subject instead of three); fields given directly are then ignored.
+ * for the subjects whose tasks someone reads (or give the rule an `explain`, see `make`).
  *
  * @example
  * ```ts
@@ -369,7 +353,6 @@ export const applies = (options: {
   readonly because?: ReadonlyArray<string> | (() => ReadonlyArray<string>) | undefined
   readonly facts?: ReadonlyArray<Task.FactRef> | (() => ReadonlyArray<Task.FactRef>) | undefined
   readonly stopped?: string | (() => string | undefined) | undefined
-  readonly words?: (() => Words) | undefined
 }): Applicability =>
   new ApplicabilityImpl(
     options.from,
@@ -377,8 +360,7 @@ export const applies = (options: {
     options.cancelled ?? false,
     options.because ?? NONE,
     options.facts ?? NONE,
-    options.stopped,
-    options.words
+    options.stopped
   )
 
 /**
@@ -670,6 +652,12 @@ export interface Rule<S, P> extends Pipeable {
   readonly window: (subject: S, params: P) => Window
   readonly priority: (subject: S, params: P) => Task.Priority
   readonly resolvedBy: Resolver<S, P>
+  /**
+   * The words of a subject's explanation (what made it apply, the facts, why it stopped),
+   * when the rule gives them apart from `applies`: they are then built only for subjects
+   * with a task in the evaluated dates, and the applicability's words are not read.
+   */
+  readonly explain: ((subject: S, context: Context<P>) => Words) | undefined
 }
 
 /**
@@ -696,6 +684,10 @@ const RULE_ID = /^[a-z][a-z0-9-]{0,63}$/
  * `window` and `priority` may be constants or functions of the subject and parameters;
  * `window` defaults to the same day and `priority` to `normal`. The defaults are checked
  * against the schema, so a rule cannot ship parameters it would refuse from configuration.
+ *
+ * `explain`, optional, gives the words of a subject's explanation apart from `applies`
+ * (which then only says from when and until when): a rule over every resident of a district
+ * then builds them only for the subjects that have a task in the dates evaluated.
  *
  * @example
  * ```ts
@@ -732,6 +724,7 @@ export const make = <S, P, I>(definition: {
   readonly window?: Window | ((subject: S, params: NoInfer<P>) => Window)
   readonly priority?: Task.Priority | ((subject: S, params: NoInfer<P>) => Task.Priority)
   readonly resolvedBy: Resolver<S, NoInfer<P>>
+  readonly explain?: ((subject: S, context: Context<NoInfer<P>>) => Words) | undefined
 }): Rule<S, P> => {
   if (!RULE_ID.test(definition.id)) {
     throw new Error(
@@ -764,6 +757,7 @@ export const make = <S, P, I>(definition: {
   rule.window = typeof window === "function" ? window : () => window
   rule.priority = typeof priority === "function" ? priority : () => priority
   rule.resolvedBy = definition.resolvedBy
+  rule.explain = definition.explain
   return rule
 }
 
@@ -795,7 +789,9 @@ export const withParams: {
 export const modify: {
   <S, P>(
     changes:
-      & Partial<Pick<Rule<S, P>, "version" | "title" | "description" | "applies" | "recurrence" | "resolvedBy">>
+      & Partial<
+        Pick<Rule<S, P>, "version" | "title" | "description" | "applies" | "recurrence" | "resolvedBy" | "explain">
+      >
       & {
         readonly window?: Window | ((subject: S, params: P) => Window)
         readonly priority?: Task.Priority | ((subject: S, params: P) => Task.Priority)
@@ -804,7 +800,9 @@ export const modify: {
   <S, P>(
     self: Rule<S, P>,
     changes:
-      & Partial<Pick<Rule<S, P>, "version" | "title" | "description" | "applies" | "recurrence" | "resolvedBy">>
+      & Partial<
+        Pick<Rule<S, P>, "version" | "title" | "description" | "applies" | "recurrence" | "resolvedBy" | "explain">
+      >
       & {
         readonly window?: Window | ((subject: S, params: P) => Window)
         readonly priority?: Task.Priority | ((subject: S, params: P) => Task.Priority)

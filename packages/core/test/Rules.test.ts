@@ -140,6 +140,31 @@ describe("rules", () => {
     })
   })
 
+  it("builds a rule's own explanation (explain) only for subjects with a task", () => {
+    const explained: Array<string> = []
+    const rule = Rule.make({
+      id: "explained",
+      version: 1,
+      title: { "zh-Hans": "测试", "zh-Hant": "測試", en: "Explained" },
+      subject: Rule.household,
+      params: Schema.Struct({}),
+      defaults: {},
+      applies: (h) => Rule.since(h.activeFrom),
+      explain: (h, { facts }) => {
+        explained.push(h.id)
+        return { because: [`household ${h.id} of ${facts.households.length}`], facts: [{ tag: "Household", id: h.id }] }
+      },
+      recurrence: (_, { from }) => Recurrence.daily(from),
+      resolvedBy: Rule.contacted
+    })
+    const facts = RuleTesting.facts().household("h-1").household("h-2", { activeFrom: "2021-06-01" })
+    const tasks = RuleTesting.tasks(RulePack.make("explained", [rule]), facts, "2021-05-10")
+    assert.deepStrictEqual(tasks.map((t) => t.explanation.because), [["household h-1 of 1"]])
+    assert.deepStrictEqual(tasks[0].explanation.facts, [{ tag: "Household", id: "h-1" }])
+    assert.deepStrictEqual(explained, ["h-1"])
+    assert.isFalse("stopped" in tasks[0].explanation)
+  })
+
   it("gives tasks deterministic ids, the same on every evaluation", () => {
     const facts = oldCouple().build()
     const options = { asOf: d("2021-05-10"), from: d("2021-05-01"), to: d("2021-05-20") }

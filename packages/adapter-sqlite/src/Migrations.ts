@@ -443,6 +443,34 @@ export const m0006_task_state_layout: Effect.Effect<void, SqlError, SqlClient.Sq
 })
 
 /**
+ * Version 7: lighter rows per visit, for the write path (`SqliteStore`'s writes).
+ *
+ * - `visit_observations` is no longer filled by a trigger that parses each stored visit's
+ *   JSON (`json_each`): the write path binds the rows from the visit it has just decoded, in
+ *   the same statement batch. The rows already there stay; the re-dating trigger stays.
+ * - `visits_liaison` goes: no reader looks visits up by liaison (the coverage workload reads
+ *   the liaison from `visits_household`, which covers it).
+ * - `audit_by_id` no longer lists visits (a visit's audit entry is found through the visit's
+ *   own row, `visits.id`, which is unique): one index entry less per visit written.
+ *
+ * Nothing is rewritten: on a file with millions of visits it drops an index and builds the
+ * partial one over the other kinds' audit rows.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const m0007_lighter_visit_rows: Effect.Effect<void, SqlError, SqlClient.SqlClient> = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const statements = [
+    `DROP TRIGGER IF EXISTS visits_observations`,
+    `DROP INDEX IF EXISTS visits_liaison`,
+    `DROP INDEX IF EXISTS audit_by_id`,
+    `CREATE INDEX audit_by_id ON audit (id, seq) WHERE tag <> 'Visit'`
+  ]
+  for (const statement of statements) yield* sql.unsafe(statement).raw
+})
+
+/**
  * Every migration, by `<id>_<name>`.
  *
  * @since 0.1.0
@@ -454,7 +482,8 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   "0003_coverage_pushdown": m0003_coverage_pushdown,
   "0004_task_state": m0004_task_state,
   "0005_audit_records": m0005_audit_records,
-  "0006_task_state_layout": m0006_task_state_layout
+  "0006_task_state_layout": m0006_task_state_layout,
+  "0007_lighter_visit_rows": m0007_lighter_visit_rows
 }
 
 /**
@@ -463,7 +492,7 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
  * @since 0.1.0
  * @category migrations
  */
-export const latest = 6
+export const latest = 7
 
 /**
  * Runs the migrations not yet applied, in order, inside the caller's transaction.

@@ -463,7 +463,14 @@ export const make = (
           readonly id: string
           readonly before_seq: number | null
         }>`SELECT a.seq, a.at, a.actor_id, a.role, a.operation, a.tag, a.id, a.before_seq FROM audit a
-          WHERE a.seq > ${after}${auditOptions.id === undefined ? sql.literal("") : sql` AND a.id = ${auditOptions.id}`}
+          WHERE a.seq > ${after}${
+          auditOptions.id === undefined
+            ? sql.literal("")
+            // `audit_by_id` lists every kind but visits (migration 7); a visit's entry is its row's `seq`.
+            : sql` AND a.id = ${auditOptions.id} AND a.seq IN (
+              SELECT seq FROM audit WHERE id = ${auditOptions.id} AND tag <> 'Visit'
+              UNION ALL SELECT seq FROM visits WHERE id = ${auditOptions.id})`
+        }
           AND a.seq IN (SELECT p.seq FROM placements p WHERE p.place_id IN (${subtree(roots)}) AND p.seq > ${after})
           ORDER BY a.seq LIMIT ${limit}`
         const data = new Map<number, unknown>()

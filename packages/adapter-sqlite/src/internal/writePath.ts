@@ -24,6 +24,19 @@ type Value = string | number | null
 /** Rows per multi-row insert: a few statements per batch, well under SQLite's bound parameters. */
 const ROWS_PER_INSERT = 100
 
+const OBSERVATION_COLUMNS = [
+  "household_id",
+  "kind",
+  "local_date",
+  "visit_seq",
+  "idx",
+  "recorded_at",
+  "resident_id",
+  "arrival_id",
+  "campaign_id",
+  "matter_id"
+]
+
 /** Decoded versions kept for the lookups (all tables together); cleared when full. */
 const CACHE_SIZE = 20_000
 
@@ -141,6 +154,33 @@ export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePa
     return columns
   }
 
+  /** One row per observation of a visit, bound from the decoded visit (see migration 7). */
+  const observationRows = (
+    visit: Fact.Of<"Visit">,
+    seq: number,
+    now: number,
+    into: Array<ReadonlyArray<Value>>
+  ): void => {
+    const observations = visit.observations
+    if (observations.length === 0) return
+    const localDate = zone.dateOf(visit.at.epochMillis)
+    for (let idx = 0; idx < observations.length; idx++) {
+      const o = observations[idx]
+      into.push([
+        visit.householdId,
+        o._tag,
+        localDate,
+        seq,
+        idx,
+        now,
+        "residentId" in o ? o.residentId ?? null : null,
+        "arrivalId" in o ? o.arrivalId ?? null : null,
+        "campaignId" in o ? o.campaignId : null,
+        "matterId" in o ? o.matterId : null
+      ])
+    }
+  }
+
   const persist = (actor: Access.Actor, writes: ReadonlyArray<WriteCheck.Item>, now: number) =>
     Effect.gen(function*() {
       if (writes.length === 0) return
@@ -167,6 +207,7 @@ export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePa
       const audit: Array<ReadonlyArray<Value>> = []
       const placements: Array<ReadonlyArray<Value>> = []
       const versions = new Map<Fact.Tag, Array<ReadonlyArray<Value>>>()
+      const observations: Array<ReadonlyArray<Value>> = []
       writes.forEach((w, i) => {
         const seq = base + i + 1
         const before = latestSeq.get(key(w)) ?? null
@@ -185,6 +226,7 @@ export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePa
         if (w.anchors.length <= 1) placements.push([w.anchors[0] ?? w.anchor, seq])
         else for (const place of new Set(w.anchors)) placements.push([place, seq])
         const columns = Object.values(columnsOf(w.fact, zone))
+        if (w.fact._tag === "Visit") observationRows(w.fact, seq, now, observations)
         let rows = versions.get(w.tag)
         if (rows === undefined) versions.set(w.tag, rows = [])
         rows.push(
@@ -210,6 +252,7 @@ export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePa
         const first = writes.find((w) => w.tag === tag)!
         yield* insertRows(tableOf[tag], tableColumns(first.fact), rows)
       }
+      yield* insertRows("visit_observations", OBSERVATION_COLUMNS, observations)
 
       // Versions recorded at a household that moved follow it to its new grid.
       for (const w of writes) {

@@ -41,7 +41,9 @@ import * as Either from "effect/Either"
 import * as Facts from "./internal/coverage/facts.js"
 import { add, bump, layout, MetricTally, withoutMembers } from "./internal/coverage/figures.js"
 import * as Queries from "./internal/coverage/queries.js"
+import * as Tasks from "./internal/coverage/tasks.js"
 import * as internal from "./internal/database.js"
+import * as SqliteTaskState from "./SqliteTaskState.js"
 
 /**
  * What `householdScreening` computes: the figures of `scope` and of each place under it
@@ -158,6 +160,8 @@ const kinds = new Map<Metric.Definition<any, any>, Kind>([
 
 const kindOf = (m: Metric.Metric): Kind => kinds.get(m.definition) ?? "memory"
 
+const taskKinds: ReadonlySet<Kind> = new Set(["compliance", "checkins", "workload-tasks"])
+
 /**
  * The built-in metrics `report` computes without loading the scope (all of them, in any
  * parameters or under another id); any other metric runs in memory on the scope's facts.
@@ -202,8 +206,10 @@ export const make: Effect.Effect<Shape, never, SqlClient.SqlClient | Deployment.
   const { zone } = yield* Deployment.Deployment
   const retry = internal.retryBusy("2 minutes")
   const q = Queries.make(sql)
+  const keptTasks = Tasks.make(sql)
+  const taskState = yield* SqliteTaskState.make()
 
-  const compute = (actor: Access.Actor, options: ReportOptions) =>
+  const compute = (actor: Access.Actor, options: ReportOptions, taskKey: number | undefined) =>
     Effect.gen(function*() {
       const { period, scope } = options
       if (period.from > period.to) {
@@ -383,7 +389,31 @@ export const make: Effect.Effect<Shape, never, SqlClient.SqlClient | Deployment.
         if (end >= period.from) {
           const households = yield* q.householdIds(f)
           const gridOf = new Map(households.map((h) => [h.id, h.place_id]))
-          for (const chunk of chunksOf(households, Math.max(1, options.chunkSize ?? DEFAULT_CHUNK))) {
+          // The kept task state answers for the households of current grids that no write after
+          // the cutoff touched; the rules engine for the others, on the facts known then.
+          const kept = yield* keptTasks.kept(f, taskKey, { from: period.from, to: end })
+          const current = new Set(kept.grids)
+          const byEngine = kept.everything
+            ? households
+            : households.filter((h) => !current.has(h.place_id) || kept.later.has(h.id))
+          if (!kept.everything && kept.key !== undefined && kept.grids.length > 0) {
+            const skip = new Set([...kept.later, ...(yield* keptTasks.notYetActive(f))])
+            for (const r of yield* keptTasks.counts(f, kept.key, kept.grids, skip)) {
+              const node = lay.nodeOf(r.place_id)
+              if (r.closing > 0) {
+                for (const c of complianceTallies) {
+                  add(c.total, node, r.closing, r.closing_excluded, r.closing_numerator)
+                  add(c.stratum(r.rule), node, r.closing, r.closing_excluded, r.closing_numerator)
+                }
+              }
+              if (r.due === 0) continue
+              tasksByGrid.set(r.place_id, (tasksByGrid.get(r.place_id) ?? 0) + r.due)
+              checkins.forEach((m, i) => {
+                if (r.rule === m.parameters.rule) add(checkinTallies[i].total, node, r.due, r.due_excluded, r.due_done)
+              })
+            }
+          }
+          for (const chunk of chunksOf(byEngine, Math.max(1, options.chunkSize ?? DEFAULT_CHUNK))) {
             const facts = yield* Facts.roster(q, f, shared, chunk.map((h) => h.id))
             const { tasks } = yield* Facts.tasks(q, f, pack, facts, zone)
             for (const t of tasks) {
@@ -526,9 +556,33 @@ export const make: Effect.Effect<Shape, never, SqlClient.SqlClient | Deployment.
       return report(metrics.map((m) => results.get(m.id)!))
     })
 
+  /**
+   * Before the read: brings the kept task state of the scope's grids current for the
+   * report's dates (when a task metric is asked for), in write transactions of its own.
+   */
+  const prepareTasks = (actor: Access.Actor, options: ReportOptions) =>
+    Effect.gen(function*() {
+      const { period, scope } = options
+      const metrics = options.metrics ?? BuiltInMetrics.all
+      const asOf = options.asOf ?? period.to
+      const end = LocalDate.min(period.to, asOf)
+      const own = [...new Set(actor.scope)]
+      if (
+        end < period.from || own.length === 0 || !metrics.some((m) => taskKinds.has(kindOf(m))) ||
+        (yield* q.reaches(scope, own)).length === 0
+      ) return undefined
+      const f: Queries.Frame = { scope, from: period.from, end, asOf, cutoff: zone.endOf(asOf) }
+      const grids = yield* keptTasks.grids(f)
+      const done = yield* taskState.refreshGrids(options.pack ?? BuiltInRules.pack, grids, {
+        from: period.from,
+        to: end
+      })
+      return done.key
+    })
+
   const report = (actor: Access.Actor, options: ReportOptions) =>
-    compute(actor, options).pipe(
-      (effect) => retry(internal.commitFailures(sql.withTransaction(effect))),
+    prepareTasks(actor, options).pipe(
+      Effect.flatMap((key) => retry(internal.commitFailures(sql.withTransaction(compute(actor, options, key))))),
       Effect.mapError((e: SqlError | Problem.StoreError | Coverage.CoverageError) =>
         e._tag === "SqlError" ? internal.toStoreError("computing a coverage report")(e) : e
       )

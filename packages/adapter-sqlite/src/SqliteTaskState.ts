@@ -57,6 +57,32 @@ export interface Options {
   readonly keepPacksFor?: Duration.DurationInput
 }
 
+/**
+ * The port, and what a reader of kept rows (such as `SqliteCoverage`) needs: bringing grids
+ * current without reading their tasks back.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Shape extends TaskState.Shape {
+  /**
+   * Brings the tasks of `grids` (places households hang from) computed with `pack` current
+   * for `dates`, as a read would: grids never computed, computed with another pack, marked
+   * stale or whose horizon misses the dates are computed, a few per write transaction; no
+   * task is decoded or returned. Gives the key of the pack's rows in `task_packs` (absent
+   * when no row was ever computed with it), how many grids were asked about and how many
+   * were computed.
+   */
+  readonly refreshGrids: (
+    pack: RulePack.RulePack,
+    grids: ReadonlyArray<string>,
+    dates: { readonly from: LocalDate.LocalDate; readonly to: LocalDate.LocalDate }
+  ) => Effect.Effect<
+    { readonly key: number | undefined; readonly grids: number; readonly computed: number },
+    Problem.StoreError
+  >
+}
+
 /** The widest horizon a grid grows to before it starts over around the dates read. */
 const MAX_HORIZON_DAYS = 31
 
@@ -283,7 +309,7 @@ const GRIDS_PER_WRITE = 16
  */
 export const make = (
   options: Options = {}
-): Effect.Effect<TaskState.Shape, never, SqlClient.SqlClient | Deployment.Deployment> =>
+): Effect.Effect<Shape, never, SqlClient.SqlClient | Deployment.Deployment> =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const { zone } = yield* Deployment.Deployment
@@ -734,5 +760,23 @@ export const make = (
         }))
     }
 
-    return { worklist, tasks }
+    const refreshGrids: Shape["refreshGrids"] = (pack, grids, dates) => {
+      const fingerprint = fingerprintOf(pack)
+      return Effect.gen(function*() {
+        const known = yield* packKey(fingerprint, false)
+        const rows = known === undefined ? new Map<string, GridRow>() : yield* gridRows(known, grids)
+        const stale = grids.filter((g) => !isCurrent(rows.get(g), dates))
+        let key = known
+        for (const chunk of chunksOf(stale, GRIDS_PER_WRITE)) {
+          key = yield* retry(internal.commitFailures(writeTransaction(Effect.gen(function*() {
+            const key = yield* packKey(fingerprint, true)
+            yield* refresh(key, pack, chunk, dates)
+            return key
+          }))))
+        }
+        return { key, grids: grids.length, computed: stale.length }
+      }).pipe(Effect.mapError(toStoreError("bringing task state current")))
+    }
+
+    return { worklist, tasks, refreshGrids }
   })

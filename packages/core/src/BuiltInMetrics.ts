@@ -376,6 +376,20 @@ export const vaccinationStatusChecked: Metric.Metric<VaccinationParameters> = va
 // Arrivals
 // ---------------------------------------------------------------------------
 
+/**
+ * A resident of the index, looked for among the household's residents first (a few to
+ * compare, no index of every resident built).
+ */
+const residentOf = (
+  ctx: Metric.Context<unknown>,
+  householdId: Household["id"],
+  residentId: string
+): Resident.Resident | undefined => {
+  const own = ctx.index.residentsOf(householdId)
+  for (let i = own.length - 1; i >= 0; i--) if (own[i].id === residentId) return own[i]
+  return ctx.index.resident(residentId as Resident.Resident["id"])
+}
+
 // Arrivals, matters and tasks reach the metrics only for households in the index. Their
 // display references are built once per report and shared by every metric and task.
 const arrivalSubjects = (ctx: Metric.Context<unknown>): ReadonlyMap<string, Metric.Subject> =>
@@ -385,7 +399,7 @@ const arrivalSubjects = (ctx: Metric.Context<unknown>): ReadonlyMap<string, Metr
       const h = ctx.index.household(a.householdId)!
       const name = a.person._tag === "Newcomer"
         ? a.person.name
-        : ctx.index.resident(a.person.residentId)?.name ?? a.person.residentId
+        : residentOf(ctx, a.householdId, a.person.residentId)?.name ?? a.person.residentId
       out.set(a.id, {
         kind: "arrival",
         id: a.id,
@@ -561,7 +575,7 @@ const newLastSubject = (): {
 const taskSubjectOf = (t: Metric.TaskView, ctx: Metric.Context<unknown>): Metric.Subject => {
   switch (t.subjectKind) {
     case "resident": {
-      const r = ctx.index.resident(t.subjectId as Resident.Resident["id"])
+      const r = residentOf(ctx, t.householdId, t.subjectId)
       if (r !== undefined) return ctx.index.residentSubject(r)
       break
     }
@@ -616,7 +630,17 @@ export const ruleCompliance: Metric.Metric<undefined> = Metric.make<Metric.TaskV
   subject: "task",
   dateField: "Task.window.to",
   reasons: taskReasons,
-  subjects: (ctx) => inScopeTasks(ctx).filter((t) => t.window.to >= ctx.period.from && t.window.to <= ctx.on),
+  subjects: (ctx) => {
+    const tasks = inScopeTasks(ctx)
+    const from = ctx.period.from
+    const on = ctx.on
+    const out: Array<Metric.TaskView> = []
+    for (let i = 0; i < tasks.length; i++) {
+      const to = tasks[i].window.to
+      if (to >= from && to <= on) out.push(tasks[i])
+    }
+    return out
+  },
   describe: taskSubject,
   date: (t) => t.due,
   stratum: (t) => t.rule,
@@ -661,8 +685,18 @@ export const elderlyCheckins: Metric.Metric<typeof CheckinParameters.Type> = Met
   dateField: "Task.due",
   reasons: taskReasons,
   parameters: { schema: CheckinParameters, defaults: { rule: "elderly-alone-checkin" } },
-  subjects: (ctx) =>
-    inScopeTasks(ctx).filter((t) => t.rule === ctx.parameters.rule && t.due >= ctx.period.from && t.due <= ctx.on),
+  subjects: (ctx) => {
+    const tasks = inScopeTasks(ctx)
+    const { rule } = ctx.parameters
+    const from = ctx.period.from
+    const on = ctx.on
+    const out: Array<Metric.TaskView> = []
+    for (let i = 0; i < tasks.length; i++) {
+      const t = tasks[i]
+      if (t.rule === rule && t.due >= from && t.due <= on) out.push(t)
+    }
+    return out
+  },
   describe: taskSubject,
   date: (t) => t.due,
   exclusion: (t) => (t.state === "cancelled" ? Metric.reason("cancelled", { task: t.id }) : undefined),

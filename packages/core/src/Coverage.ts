@@ -388,15 +388,33 @@ export const makeIndex = (
     if (slot === undefined) continue
     ;(residentsBySlot[slot] ??= []).push(r)
   }
+  // Where each household's residents begin in `residents`.
+  const residentsFrom = new Int32Array(households.length + 1)
   for (let i = 0; i < households.length; i++) {
+    residentsFrom[i] = residents.length
     const list = residentsBySlot[i]
     if (list === undefined) continue
     sortById(list)
     for (let k = 0; k < list.length; k++) residents.push(list[k])
   }
-  // A resident's position in `residents` (the last with an id, as a map keeps it).
-  const residentAt = new Map<ResidentId, number>()
-  for (let k = 0; k < residents.length; k++) residentAt.set(residents[k].id, k)
+  residentsFrom[households.length] = residents.length
+  // A resident's position in `residents` (the last with an id, as a map keeps it), made on
+  // first use: most reports find residents through their household instead.
+  let residentAtMap: Map<ResidentId, number> | undefined
+  const residentAt = (id: ResidentId): number | undefined => {
+    if (residentAtMap === undefined) {
+      residentAtMap = new Map()
+      for (let k = 0; k < residents.length; k++) residentAtMap.set(residents[k].id, k)
+    }
+    return residentAtMap.get(id)
+  }
+  /** The position of a resident object of the index (found through its household), or -1. */
+  const positionOf = (r: Resident): number => {
+    const slot = slotOf.get(r.householdId)
+    if (slot === undefined) return -1
+    for (let k = residentsFrom[slot]; k < residentsFrom[slot + 1]; k++) if (residents[k] === r) return k
+    return -1
+  }
 
   const liaisons = facts.liaisons
     .filter((l) => l.appointedFrom <= asOf && l.gridIds.some(inScope))
@@ -523,8 +541,8 @@ export const makeIndex = (
   const residentSubjectsAt: Array<Metric.Subject | undefined> = new Array(residents.length)
   const residentSubjects = new Map<ResidentId, Metric.Subject>()
   const residentSubject = (r: Resident): Metric.Subject => {
-    const at = residentAt.get(r.id)
-    if (at !== undefined && residents[at] === r) {
+    const at = positionOf(r)
+    if (at >= 0) {
       const known = residentSubjectsAt[at]
       if (known !== undefined) return known
     }
@@ -542,7 +560,7 @@ export const makeIndex = (
           address: h.address,
           placeId: h.gridId
         }
-      if (at !== undefined && residents[at] === r) residentSubjectsAt[at] = s
+      if (at >= 0) residentSubjectsAt[at] = s
       else residentSubjects.set(r.id, s)
     }
     return s
@@ -573,7 +591,7 @@ export const makeIndex = (
     },
     residents,
     resident: (id) => {
-      const at = residentAt.get(id)
+      const at = residentAt(id)
       return at === undefined ? undefined : residents[at]
     },
     residentsOf: (id) => {

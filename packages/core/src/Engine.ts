@@ -40,7 +40,7 @@ import type { Household } from "./Household.js"
 import type { HouseholdId } from "./Ids.js"
 import { dateOfDay, epochDay } from "./internal/days.js"
 import { Window } from "./internal/plain.js"
-import { type Buckets, bucketsOf, positions } from "./internal/visits.js"
+import { borrowed, type Buckets, positions } from "./internal/visits.js"
 import type { Liaison } from "./Liaison.js"
 import * as LocalDate from "./LocalDate.js"
 import type { Matter } from "./Matter.js"
@@ -153,8 +153,8 @@ interface Part {
   /** The subjects that apply, rule by rule in pack order; cleared when a non-visit fact changes. */
   schedule: ReadonlyArray<Entry> | undefined
   tasks: ReadonlyArray<Task>
-  /** Whether a coverage scan appended visits that are not sorted in yet. */
-  appended: boolean
+  /** While `file` runs: how many visits it files here, then where the next goes. */
+  incoming: number
 }
 
 const ONCE = 0
@@ -446,6 +446,56 @@ const lowerBound = (xs: ReadonlyArray<number>, x: number): number => {
   return lo
 }
 
+// Templates for lists of a known size: a copy of a template's start is a packed array of
+// that size, where `new Array(size)` is a slow, holey one.
+const VISITS: Array<Visit> = Array.from({ length: 64 }, () => undefined as unknown as Visit)
+const DAYS: Array<number> = Array.from({ length: 64 }, () => 0)
+const MILLIS: Array<number> = Array.from({ length: 64 }, () => 0.5)
+
+/** A list of `size` elements (to be overwritten). */
+const sized = <A>(template: Array<A>, size: number): Array<A> => {
+  if (size <= template.length) return template.slice(0, size)
+  const out = template.slice()
+  while (out.length < size) out.push(template[0])
+  return out
+}
+
+/** Positions found by `readInstants` and `findInstants` (grown as needed, reused). */
+let candidates = new Int32Array(1024)
+
+const found = (count: number, k: number) => {
+  if (count === candidates.length) {
+    const grown = new Int32Array(count * 2)
+    grown.set(candidates)
+    candidates = grown
+  }
+  candidates[count] = k
+}
+
+/**
+ * Reads every visit's instant into `instants` (later passes read that instead of the visits)
+ * and puts the positions of those in `[loMs, hiMs)` in `candidates`; returns how many.
+ */
+const readInstants = (visits: ReadonlyArray<Visit>, instants: Float64Array, loMs: number, hiMs: number): number => {
+  let count = 0
+  for (let k = 0; k < visits.length; k++) {
+    const millis = visits[k].at.epochMillis
+    instants[k] = millis
+    if (millis >= loMs && millis < hiMs) found(count++, k)
+  }
+  return count
+}
+
+/** Puts the positions of the instants in `[loMs, hiMs)` in `candidates`; returns how many. */
+const findInstants = (instants: Float64Array, loMs: number, hiMs: number): number => {
+  let count = 0
+  for (let k = 0; k < instants.length; k++) {
+    const millis = instants[k]
+    if (millis >= loMs && millis < hiMs) found(count++, k)
+  }
+  return count
+}
+
 class EngineImpl implements Engine {
   pack: RulePack
   zone: TimeZone.TimeZone
@@ -483,8 +533,18 @@ class EngineImpl implements Engine {
   coveredHi = BEFORE_ALL
   /** Ids of visits fed by `update` while `pending` is set: their versions in the bundle are stale. */
   superseded: Set<string> | undefined = undefined
-  /** The pending visits by UTC day, built on the first `file` (`null` until then). */
+  /**
+   * The pending visits by UTC day when the computation that runs this engine lent them
+   * (`undefined` when it did not, `null` until the first `file` asks).
+   */
   buckets: Buckets | undefined | null = null
+  /**
+   * The pending visits' instants, read on the first `file` that needs more than one pass:
+   * later passes read this array instead of every visit again.
+   */
+  instants: Float64Array | undefined = undefined
+  /** Local days found by `localDay`: first instant, end and day, by day modulo 8. */
+  readonly spans = new Float64Array(24).fill(Number.NaN)
   /**
    * Whether schedules are kept for the next evaluation (an engine that is kept) or dropped
    * once a household's tasks are out (a one-shot evaluation).
@@ -492,6 +552,8 @@ class EngineImpl implements Engine {
   retain = true
   /** Whether tasks are made as `Metric.TaskView`s (no explanation, priority or resolving visit). */
   views = false
+  /** The contexts a one-shot evaluation reuses, two a rule (see `forEachEntry`). */
+  shared: Array<Shared> | undefined = undefined
   /** Whether `visitHome` lists every filed visit (it is built on the first update). */
   visitHomeReady = true
 
@@ -540,7 +602,7 @@ class EngineImpl implements Engine {
         facts: undefined,
         schedule: undefined,
         tasks: [],
-        appended: false
+        incoming: 0
       }
       this.parts.set(id, p)
       this.partOrder = undefined
@@ -606,11 +668,16 @@ class EngineImpl implements Engine {
       this.part(h.id).household = h
     }
     // Which household holds each record is only needed to move records on an update.
+    // A roster lists a household's residents together: each run is copied at its size.
     const residents = facts.residents
-    for (let i = 0; i < residents.length; i++) {
-      const p = this.part(residents[i].householdId)
-      if (p.residents === NO_RECORDS) p.residents = []
-      p.residents.push(residents[i])
+    for (let i = 0; i < residents.length;) {
+      const id = residents[i].householdId
+      let j = i + 1
+      while (j < residents.length && residents[j].householdId === id) j++
+      const p = this.part(id)
+      if (p.residents === NO_RECORDS) p.residents = residents.slice(i, j)
+      else for (let k = i; k < j; k++) p.residents.push(residents[k])
+      i = j
     }
     const arrivals = facts.arrivals
     for (let i = 0; i < arrivals.length; i++) {
@@ -788,7 +855,6 @@ class EngineImpl implements Engine {
 
   /** Sorts a household's visits by instant, then id (a household has few: insertion sort, in place). */
   sortVisits(p: Part) {
-    p.appended = false
     const { days, millis, visits } = p
     for (let i = 1; i < visits.length; i++) {
       const v = visits[i]
@@ -841,48 +907,123 @@ class EngineImpl implements Engine {
     }
     this.pending = undefined
     this.buckets = null
+    this.instants = undefined
     this.superseded = undefined
     this.coveredLo = NEVER
     this.coveredHi = BEFORE_ALL
   }
 
-  /** Files the pending visits of local days `[lo, hi]` (not filed yet) into their households. */
+  /**
+   * The local day of an instant: `dayOf`, with the instants of the last days found
+   * remembered (eight slots by day), so most visits cost a few comparisons.
+   */
+  localDay(millis: number): number {
+    const utc = Math.floor(millis / DAY)
+    const spans = this.spans
+    // The local day is the UTC day, the one after or the one before, whatever the zone.
+    for (let c = utc; c <= utc + 1; c++) {
+      const slot = (c & 7) * 3
+      if (spans[slot + 2] === c && millis >= spans[slot] && millis < spans[slot + 1]) return c
+    }
+    const before = ((utc - 1) & 7) * 3
+    if (spans[before + 2] === utc - 1 && millis >= spans[before] && millis < spans[before + 1]) return utc - 1
+    const day = this.dayOf(millis)
+    const { zone } = this
+    const start = zone.startOf(dateOfDay(day))
+    const end = zone.startOf(dateOfDay(day + 1))
+    // Remembered only when one offset holds from the day's first instant to its last.
+    if (
+      start <= millis && millis < end && this.dayOf(start) === day && this.dayOf(end - 1) === day &&
+      zone.offsetAt(start) === zone.offsetAt(end - 1)
+    ) {
+      const slot = (day & 7) * 3
+      spans[slot] = start
+      spans[slot + 1] = end
+      spans[slot + 2] = day
+    }
+    return day
+  }
+
+  /**
+   * Files the pending visits of local days `[lo, hi]` (not filed yet) into their households.
+   * The first pass reads every pending visit's instant once (kept in `instants` for later
+   * passes); only the visits of those days are filed, so an evaluation as of today costs
+   * one read of each instant and the few days its windows reach.
+   */
   file(lo: number, hi: number) {
     const visits = this.pending!
-    if (this.buckets === null) this.buckets = bucketsOf(visits)
+    if (this.buckets === null) this.buckets = borrowed(visits)
     const buckets = this.buckets
-    const superseded = this.superseded
-    const homes = this.visitHomeReady ? this.visitHome : undefined
-    const touched: Array<Part> = []
-    let part: Part | undefined
-    const take = (k: number, millis: number) => {
-      const day = this.dayOf(millis)
-      if (day < lo || day > hi) return
-      const v = visits[k]
-      if (superseded !== undefined && superseded.has(v.id)) return
-      if (part === undefined || part.id !== v.householdId) part = this.part(v.householdId)
-      if (!part.appended) {
-        part.appended = true
-        touched.push(part)
-        ownVisits(part)
-      }
-      part.visits.push(v)
-      part.days.push(day)
-      part.millis.push(millis)
-      if (homes !== undefined) homes.set(v.id, part.id)
-    }
-    if (buckets === undefined) {
-      for (let k = 0; k < visits.length; k++) take(k, visits[k].at.epochMillis)
-    } else {
-      // A local day's instants lie in the UTC day before, on or after it, whatever the zone.
+    // A local day's instants lie in the UTC day before, on or after it, whatever the zone.
+    let found: Int32Array
+    let count: number
+    if (buckets !== undefined) {
       const [from, to] = positions(buckets, lo - 1, hi + 1)
-      const order = buckets.order
-      for (let i = from; i < to; i++) {
-        const k = order[i]
-        take(k, visits[k].at.epochMillis)
-      }
+      found = buckets.order.subarray(from, to)
+      count = to - from
+    } else {
+      const loMs = lo <= BEFORE_ALL ? Number.NEGATIVE_INFINITY : (lo - 1) * DAY
+      const hiMs = hi >= NEVER ? Number.POSITIVE_INFINITY : (hi + 2) * DAY
+      if (this.instants === undefined) {
+        this.instants = new Float64Array(visits.length)
+        count = readInstants(visits, this.instants, loMs, hiMs)
+      } else count = findInstants(this.instants, loMs, hiMs)
+      found = candidates
     }
-    for (let i = 0; i < touched.length; i++) this.sortVisits(touched[i])
+    // The visits of those days, counted by household; then each household's lists are made
+    // at their size and filled.
+    const superseded = this.superseded
+    const touched: Array<Part> = []
+    const taken = new Array<Part | undefined>(count)
+    const days = new Int32Array(count)
+    const instants = new Float64Array(count)
+    let part: Part | undefined
+    for (let i = 0; i < count; i++) {
+      const k = found[i]
+      const v = visits[k]
+      const millis = v.at.epochMillis
+      const day = this.localDay(millis)
+      if (day < lo || day > hi) continue
+      if (superseded !== undefined && superseded.has(v.id)) continue
+      if (part === undefined || part.id !== v.householdId) part = this.part(v.householdId)
+      if (part.incoming === 0) touched.push(part)
+      part.incoming++
+      taken[i] = part
+      days[i] = day
+      instants[i] = millis
+    }
+    for (let i = 0; i < touched.length; i++) {
+      const p = touched[i]
+      const had = p.visits.length
+      const size = had + p.incoming
+      const pv = sized(VISITS, size)
+      const pd = sized(DAYS, size)
+      const pm = sized(MILLIS, size)
+      for (let j = 0; j < had; j++) {
+        pv[j] = p.visits[j]
+        pd[j] = p.days[j]
+        pm[j] = p.millis[j]
+      }
+      p.visits = pv
+      p.days = pd
+      p.millis = pm
+      p.incoming = had
+    }
+    const homes = this.visitHomeReady ? this.visitHome : undefined
+    for (let i = 0; i < count; i++) {
+      const p = taken[i]
+      if (p === undefined) continue
+      const at = p.incoming++
+      const v = visits[found[i]]
+      p.visits[at] = v
+      p.days[at] = days[i]
+      p.millis[at] = instants[i]
+      if (homes !== undefined) homes.set(v.id, p.id)
+    }
+    for (let i = 0; i < touched.length; i++) {
+      touched[i].incoming = 0
+      this.sortVisits(touched[i])
+    }
   }
 
   factsOf(p: Part): Fact.Facts {
@@ -1017,6 +1158,9 @@ const scheduleOf = (engine: EngineImpl, part: Part): ReadonlyArray<Entry> => {
   return out
 }
 
+/** A context a one-shot evaluation fills anew for each household. */
+type Shared = { -readonly [K in keyof Rule.ScheduleContext<unknown>]: Rule.ScheduleContext<unknown>[K] }
+
 /**
  * Calls `f` with an entry for each subject of each rule that applies, in pack order: new
  * entries, or `scratch` filled anew for each (a one-shot evaluation keeps none).
@@ -1031,9 +1175,24 @@ const forEachEntry = (engine: EngineImpl, part: Part, scratch: Entry | undefined
     const found = rule.subject.subjects(facts, tree)
     const subjects = Array.isArray(found) ? found as ReadonlyArray<unknown> : Array.from(found)
     if (subjects.length === 0) continue
-    const context: Rule.Context<unknown> = { params, facts, places: tree, zone }
     // A recurrence is plain data built from its context: one context serves every subject.
-    let schedule: { -readonly [K in keyof Rule.ScheduleContext<unknown>]: Rule.ScheduleContext<unknown>[K] } | undefined
+    let context: Rule.Context<unknown>
+    let schedule: Shared | undefined
+    if (scratch === undefined) context = { params, facts, places: tree, zone }
+    else {
+      // One shot: a rule's contexts serve one household after another (each household's
+      // tasks, explanations included, are made before the next is read).
+      const shared = engine.shared ??= []
+      let c = shared[2 * r]
+      if (c === undefined) {
+        c = shared[2 * r] = { params, facts, places: tree, zone, from: LocalDate.MIN, until: undefined }
+        shared[2 * r + 1] = { params, facts, places: tree, zone, from: LocalDate.MIN, until: undefined }
+      }
+      c.facts = facts
+      context = c
+      schedule = shared[2 * r + 1]
+      schedule.facts = facts
+    }
     for (let k = 0; k < subjects.length; k++) {
       const subject = subjects[k]
       if (rule.subject.householdId(subject) !== part.id) continue

@@ -63,6 +63,12 @@ export const positions = (buckets: Buckets, lo: number, hi: number): readonly [n
  */
 const lent = new WeakMap<ReadonlyArray<Visit>, Buckets | undefined>()
 
+/**
+ * The buckets lent for `visits` during the current computation, if any (`undefined` when
+ * none are, or when those lent are none).
+ */
+export const borrowed = (visits: ReadonlyArray<Visit>): Buckets | undefined => lent.get(visits)
+
 /** The buckets of visits: those lent for the current computation, or new ones. */
 export const bucketsOf = (visits: ReadonlyArray<Visit>): Buckets | undefined =>
   lent.has(visits) ? lent.get(visits) : bucket(visits)

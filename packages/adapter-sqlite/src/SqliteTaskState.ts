@@ -41,6 +41,7 @@ import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as internal from "./internal/database.js"
 import { decodeData } from "./internal/tables.js"
+import * as WorklistQuery from "./internal/worklistQuery.js"
 
 /**
  * Options of the service.
@@ -95,7 +96,7 @@ const chunksOf = <A>(items: ReadonlyArray<A>, size: number = CHUNK): Array<Reado
 }
 
 /** The row that marks every grid stale (a place, a liaison or a campaign was written). */
-const EVERYTHING = "*"
+const EVERYTHING = WorklistQuery.EVERYTHING
 
 const touchesEverything: ReadonlySet<Fact.Tag> = new Set(["Place", "Liaison", "Campaign"])
 
@@ -641,6 +642,18 @@ export const make = (
         }
       })
 
+    /** Computes grids under the write lock, a few per write transaction (writers wait at most for a few grids). */
+    const computeGrids = (fingerprint: string, pack: RulePack.RulePack, grids: ReadonlyArray<string>, dates: Dates) =>
+      Effect.forEach(
+        chunksOf(grids, GRIDS_PER_WRITE),
+        (chunk) =>
+          retry(internal.commitFailures(writeTransaction(Effect.gen(function*() {
+            const key = yield* packKey(fingerprint, true)
+            yield* refresh(key, pack, chunk, dates)
+          })))),
+        { discard: true }
+      )
+
     /**
      * Runs `read` on current rows in a read transaction. Grids that must be computed first are
      * computed under the write lock a few at a time (writers wait at most for a few grids),
@@ -670,16 +683,7 @@ export const make = (
           return yield* read(key, reached)
         })
       const inRead = retry(internal.commitFailures(sql.withTransaction(attempt(false))))
-      const compute = (grids: ReadonlyArray<string>) =>
-        Effect.forEach(
-          chunksOf(grids, GRIDS_PER_WRITE),
-          (chunk) =>
-            retry(internal.commitFailures(writeTransaction(Effect.gen(function*() {
-              const key = yield* packKey(fingerprint, true)
-              yield* refresh(key, pack, chunk, dates)
-            })))),
-          { discard: true }
-        )
+      const compute = (grids: ReadonlyArray<string>) => computeGrids(fingerprint, pack, grids, dates)
       const isNeedsWrite = (e: unknown): e is NeedsWrite => e instanceof NeedsWrite
       return inRead.pipe(
         Effect.catchIf(isNeedsWrite, (e) => Effect.zipRight(compute(e.grids), inRead)),
@@ -714,28 +718,169 @@ export const make = (
         return out
       })
 
-    const worklist: TaskState.Shape["worklist"] = (actor, pack, options) => {
-      const { date } = options
-      const scope = { liaisonId: options.liaisonId, placeId: options.placeId }
-      return answer(actor, pack, scope, { from: date, to: date }, (key, reached) =>
-        Effect.gen(function*() {
-          const tasks: Array<Task.Task> = []
-          if (key !== undefined) {
-            for (const chunk of chunksOf(reached.grids)) {
-              const rows = yield* sql`SELECT ${sql.literal(taskColumns)}
-                WHERE t.pack = ${key} AND t.place_id IN ${inList(chunk)}
-                AND t.window_to >= ${date} AND t.window_from <= ${date}
-                AND (t.resolved_on IS NULL OR t.resolved_on > ${date}) AND (t.cancelled IS NULL OR t.cancelled > ${date})`
-              for (const e of yield* entriesOf(rows)) tasks.push(TaskState.at(e, date))
+    // -----------------------------------------------------------------------------------------
+    // Worklists: one statement per read
+
+    /** A row of the worklist statement: its kind and two texts. */
+    interface WorklistRow {
+      readonly k: string
+      readonly a: string | null
+      readonly b: string | null
+    }
+
+    /** Runs one statement on the transaction's connection, or on the client's outside one. */
+    const execute = (text: string, params: ReadonlyArray<string | number>) =>
+      Effect.flatMap(
+        Effect.serviceOption(SqlClient.TransactionConnection),
+        (tx): Effect.Effect<ReadonlyArray<WorklistRow>, SqlError> =>
+          tx._tag === "Some"
+            ? tx.value[0].execute(text, params, undefined)
+            : Effect.scoped(Effect.flatMap(sql.reserve, (conn) => conn.execute(text, params, undefined)))
+      )
+
+    const taskRows = memo<typeof TaskRow.Type>(50_000)
+    const decodeTaskRow = (text: string): Either.Either<typeof TaskRow.Type, Problem.StoreError> => {
+      const c = text.split("\u001f")
+      const orNull = (s: string | undefined) => (s === "\u0001" ? null : s)
+      return Either.mapLeft(
+        decodeRow({
+          rule: c[0],
+          subject_kind: c[1],
+          subject_id: c[2],
+          household_id: c[3],
+          due: c[4],
+          window_from: c[5],
+          window_to: c[6],
+          priority: c[7],
+          ordinal: Number(c[8]),
+          resolved_on: orNull(c[9]),
+          resolved_by: orNull(c[10]),
+          cancelled: orNull(c[11]),
+          explanation: ""
+        }),
+        (error) => new Problem.StoreError({ reason: `a kept task no longer decodes: ${error.message}`, cause: error })
+      )
+    }
+
+    /** The worklist of one read, and which of the grids it reached were not current. */
+    interface WorklistRead {
+      readonly stale: ReadonlyArray<string>
+      readonly list: Worklist.Worklist
+    }
+
+    const readWorklist = (
+      key: number | undefined,
+      actor: Access.Actor,
+      scope: Worklist.Scope,
+      date: LocalDate.LocalDate
+    ): Effect.Effect<WorklistRead, TaskState.OutsideScope | Problem.StoreError | SqlError> =>
+      Effect.flatMap(execute(...WorklistQuery.statement(key ?? -1, actor.scope, scope, date)), (rows): Effect.Effect<
+        WorklistRead,
+        TaskState.OutsideScope | Problem.StoreError
+      > => {
+        const { liaisonId, placeId } = scope
+        let within = false
+        let above = false
+        let me: Fact.Of<"Liaison"> | undefined
+        const owners: Array<Fact.Of<"Liaison">> = []
+        const places: Array<Fact.Of<"Place">> = []
+        const households: Array<Fact.Of<"Household">> = []
+        const tasks: Array<Task.Task> = []
+        const stale: Array<string> = []
+        let grids = 0
+        for (const row of rows) {
+          switch (row.k) {
+            case "S":
+              within = row.a !== null
+              above = row.b !== null
+              break
+            case "G":
+              grids++
+              if (row.b !== "current") stale.push(row.a!)
+              break
+            case "T": {
+              const decoded = taskRows(row.a!, decodeTaskRow)
+              if (Either.isLeft(decoded)) return Effect.fail(decoded.left)
+              const explanation = explanations(row.b!, parseExplanation)
+              if (Either.isLeft(explanation)) return Effect.fail(explanation.left)
+              const r = decoded.right
+              tasks.push(TaskState.at({
+                task: {
+                  id: Task.makeId(r.rule, r.subject_id, r.due),
+                  rule: r.rule,
+                  subjectKind: r.subject_kind,
+                  subjectId: r.subject_id,
+                  householdId: r.household_id,
+                  due: r.due,
+                  window: { from: r.window_from, to: r.window_to },
+                  priority: r.priority,
+                  explanation: explanation.right
+                },
+                resolvedBy: r.resolved_by ?? undefined,
+                resolvedOn: r.resolved_on ?? undefined,
+                cancelled: r.cancelled === null ? undefined : r.cancelled === "" ? "always" : r.cancelled,
+                ordinal: r.ordinal
+              }, date))
+              break
+            }
+            default: {
+              const tag = row.k === "H" ? "Household" : row.k === "P" ? "Place" : "Liaison"
+              const fact = facts(row.b!, (data) => decodeData(tag, data))
+              if (Either.isLeft(fact)) return Effect.fail(fact.left)
+              if (row.k === "H") households.push(fact.right as Fact.Of<"Household">)
+              else if (row.k === "P") places.push(fact.right as Fact.Of<"Place">)
+              else if (row.k === "L") me = fact.right as Fact.Of<"Liaison">
+              else owners.push(fact.right as Fact.Of<"Liaison">)
             }
           }
-          const households = yield* householdsById([...new Set(tasks.map((t) => t.householdId))])
-          return Worklist.fromTasks(tasks, { households, liaisons: reached.liaisons, places: reached.places }, {
-            date,
-            ...(options.liaisonId === undefined ? {} : { liaisonId: options.liaisonId }),
-            ...(options.placeId === undefined ? {} : { placeId: options.placeId })
-          })
-        }))
+        }
+        if (placeId !== undefined && !within) {
+          return Effect.fail(
+            new TaskState.OutsideScope({ kind: "place", id: placeId, reason: above ? "above-scope" : "not-found" })
+          )
+        }
+        if (liaisonId !== undefined && me === undefined) {
+          return Effect.fail(new TaskState.OutsideScope({ kind: "liaison", id: liaisonId, reason: "not-found" }))
+        }
+        const liaisons = me === undefined ? [] : grids === 0 ? [me] : owners
+        const list = Worklist.fromTasks(tasks, { households, liaisons, places }, {
+          date,
+          ...(liaisonId === undefined ? {} : { liaisonId }),
+          ...(placeId === undefined ? {} : { placeId })
+        })
+        return Effect.succeed({ stale, list })
+      })
+
+    const worklist: TaskState.Shape["worklist"] = (actor, pack, options) => {
+      const { date } = options
+      const dates = { from: date, to: date }
+      const scope = { liaisonId: options.liaisonId, placeId: options.placeId }
+      const fingerprint = fingerprintOf(pack)
+      const once = Effect.flatMap(packKey(fingerprint, false), (key) => readWorklist(key, actor, scope, date))
+      // The retry's schedule is only built when SQLite reports the file busy.
+      const read = Effect.catchIf(once, internal.isBusy, () => retry(once))
+      // Should writes keep making grids stale, the last attempt computes and reads under the write lock.
+      const locked = retry(internal.commitFailures(writeTransaction(Effect.gen(function*() {
+        const first = yield* readWorklist(yield* packKey(fingerprint, false), actor, scope, date)
+        if (first.stale.length === 0) return first
+        const key = yield* packKey(fingerprint, true)
+        yield* refresh(key, pack, first.stale, dates)
+        return yield* readWorklist(key, actor, scope, date)
+      }))))
+      return read.pipe(
+        Effect.flatMap((r) =>
+          r.stale.length === 0
+            ? Effect.succeed(r)
+            : Effect.zipRight(computeGrids(fingerprint, pack, r.stale, dates), read)
+        ),
+        Effect.flatMap((r) => (r.stale.length === 0 ? Effect.succeed(r) : locked)),
+        Effect.flatMap((r) =>
+          r.stale.length === 0
+            ? Effect.succeed(r.list)
+            : Effect.fail(new Problem.StoreError({ reason: "task state: grids could not be brought current" }))
+        ),
+        Effect.catchTag("SqlError", (e) => Effect.fail(toStoreError("reading task state")(e)))
+      )
     }
 
     const tasks: TaskState.Shape["tasks"] = (actor, pack, options) => {

@@ -7,6 +7,7 @@ import { Effect, Either, Layer, TestClock } from "effect"
 import { spawn } from "node:child_process"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import * as WorklistQuery from "../src/internal/worklistQuery.js"
 import { actor, admin, DeploymentLive, NOW, roster, tempFile, visit } from "./fixtures.js"
 
 /** A new database file in a fresh temporary directory, with the SQL client exposed. */
@@ -153,8 +154,20 @@ describe("SqliteTaskState", () => {
         state.worklist(liaison1, BuiltInRules.pack, { date: d10, liaisonId: l1 }),
         (statement) => Effect.sync(() => (captured.push(statement.compile()), statement))
       )
-      const selects = captured.filter(([text]) => /^\s*SELECT/i.test(text))
-      assert.isTrue(selects.some(([text]) => /FROM tasks/.test(text)), "the tasks were read")
+      // The read itself is one statement on the connection (no statement of the client's); its
+      // four shapes (a liaison or not, a place or not) are checked here.
+      assert.isFalse(captured.some(([text]) => /FROM tasks/.test(text)), "the tasks are read by the one statement")
+      const [{ key }] = yield* sql<{ readonly key: number }>`SELECT key FROM task_packs`
+      const shapes: ReadonlyArray<Worklist.Scope> = [
+        { liaisonId: l1 },
+        { liaisonId: l1, placeId: Ids.PlaceId.make("g1") },
+        { placeId: Ids.PlaceId.make("g1") },
+        {}
+      ]
+      const selects = [
+        ...captured.filter(([text]) => /^\s*SELECT/i.test(text)),
+        ...shapes.map((shape) => WorklistQuery.statement(key, liaison1.scope, shape, d10))
+      ]
       for (const [text, params] of selects) {
         const plan = yield* sql.unsafe<{ readonly detail: string }>(`EXPLAIN QUERY PLAN ${text}`, params)
         for (const { detail } of plan) {

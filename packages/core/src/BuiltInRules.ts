@@ -23,6 +23,7 @@ import * as Arrival from "./Arrival.js"
 import type { Campaign } from "./Campaign.js"
 import type { Household } from "./Household.js"
 import { dateOfAge, plusDays } from "./internal/days.js"
+import { FactRef, pair, single, triple } from "./internal/plain.js"
 import * as LocalDate from "./LocalDate.js"
 import * as Recurrence from "./Recurrence.js"
 import type { Resident } from "./Resident.js"
@@ -34,8 +35,9 @@ import type * as TimeZone from "./TimeZone.js"
 const householdOf = (facts: { readonly households: ReadonlyArray<Household> }): Household | undefined =>
   facts.households[0]
 
-const householdRef = (h: Household) => ({ tag: "Household", id: h.id })
-const residentRef = (r: Resident) => ({ tag: "Resident", id: r.id })
+// Words are made for every task an evaluation returns: through constructors (see internal/plain).
+const householdRef = (h: Household): Task.FactRef => new FactRef("Household", h.id)
+const residentRef = (r: Resident): Task.FactRef => new FactRef("Resident", r.id)
 
 /**
  * Applies from `from` (no earlier than each record's `activeFrom`) until the earliest of
@@ -102,8 +104,8 @@ export const householdSweep = Rule.make({
   defaults: { cadence: Recurrence.patternDaily, window: Rule.sameDay, priority: "normal" },
   applies: (h) => within(h.activeFrom, h, undefined),
   explain: (h) => ({
-    because: [`household ${h.id} (${h.address}) is active from ${h.activeFrom}`],
-    facts: [householdRef(h)],
+    because: single(`household ${h.id} (${h.address}) is active from ${h.activeFrom}`),
+    facts: single(householdRef(h)),
     stopped: stoppedBy(h, undefined)
   }),
   recurrence: (_, { from, params }) => Recurrence.make(params.cadence, from),
@@ -140,11 +142,11 @@ export const elderlyAloneCheckin = Rule.make({
   explain: (r, { facts, params }) => {
     const h = householdOf(facts)!
     return {
-      because: [
+      because: pair(
         `${r.name} (${r.id}) lives alone`,
         `aged ${params.minAge} or more from ${dateOfAge(r.birthDate, params.minAge)} (born ${r.birthDate})`
-      ],
-      facts: [residentRef(r), householdRef(h)],
+      ),
+      facts: pair(residentRef(r), householdRef(h)),
       stopped: stoppedBy(r, h)
     }
   },
@@ -230,7 +232,7 @@ export const vaccinationFollowup = Rule.make({
     const aged = dateOfAge(r.birthDate, params.minAge)
     const course = courseCompleteOn(r, params.dosesNeeded, params.defaultDosesNeeded)
     return {
-      because: [
+      because: triple(
         `${r.name} (${r.id}) is present and ${
           e._tag === "temporarily-contraindicated"
             ? `eligible again from ${plusDays(e.until!, 1)} (temporary contraindication until ${e.until})`
@@ -238,8 +240,8 @@ export const vaccinationFollowup = Rule.make({
         }`,
         `aged ${params.minAge} or more from ${aged} (born ${r.birthDate})`,
         `${r.doses.length} dose(s) recorded`
-      ],
-      facts: [residentRef(r), householdRef(h)],
+      ),
+      facts: pair(residentRef(r), householdRef(h)),
       stopped: stoppedBy(
         r,
         h,
@@ -283,7 +285,7 @@ const arrivalWords = (
       }, reported on ${reported}${reported < day ? " in advance" : ""}`,
       ...because
     ],
-    facts: [{ tag: "ArrivalReport", id: a.id }, householdRef(h)],
+    facts: pair<Task.FactRef>(new FactRef("ArrivalReport", a.id), householdRef(h)),
     stopped: a.status === "cancelled" ? `arrival report ${a.id} was cancelled` : stoppedBy(h, undefined)
   }
 }
@@ -363,11 +365,11 @@ const campaignApplies = (s: Rule.CampaignHousehold): Rule.Applicability =>
 const campaignWords = (s: Rule.CampaignHousehold): Rule.Words => {
   const c = campaignText(s.campaign)
   return {
-    because: [
+    because: pair(
       c.runs,
       `household ${s.household.id} is in grid ${s.household.gridId}, inside the campaign's scope ${s.campaign.scopeId}`
-    ],
-    facts: [c.ref, householdRef(s.household)],
+    ),
+    facts: pair(c.ref, householdRef(s.household)),
     stopped: stoppedBy(s.household, undefined, s.campaign.period.to, () => c.ended)
   }
 }
@@ -487,7 +489,7 @@ export const matterFollowup = Rule.make({
     const resolved = m.resolution === undefined ? undefined : zone.dateOf(m.resolution.at.epochMillis)
     return {
       because: [`${m.category} matter ${m.id} opened on ${opened}: ${m.summary}`, `status: ${m.status}`],
-      facts: [{ tag: "Matter", id: m.id }, householdRef(h)],
+      facts: pair<Task.FactRef>(new FactRef("Matter", m.id), householdRef(h)),
       stopped: stoppedBy(
         h,
         undefined,

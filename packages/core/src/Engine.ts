@@ -157,6 +157,23 @@ interface Part {
   incoming: number
 }
 
+/** A part as a constructor makes it (an evaluation makes one per household; see internal/plain). */
+class PartObject implements Part {
+  household: Household | undefined = undefined
+  // Shared empty lists until the household has some (most have no arrival or matter).
+  residents: Array<Resident> = NO_RECORDS
+  arrivals: Array<ArrivalReport> = NO_RECORDS
+  matters: Array<Matter> = NO_RECORDS
+  visits: Array<Visit> = NO_RECORDS
+  days: Array<number> = NO_RECORDS
+  millis: Array<number> = NO_RECORDS
+  facts: Fact.Facts | undefined = undefined
+  schedule: ReadonlyArray<Entry> | undefined = undefined
+  tasks: ReadonlyArray<Task> = NO_TASKS
+  incoming = 0
+  constructor(readonly id: HouseholdId) {}
+}
+
 const ONCE = 0
 const EVERY = 1
 const OTHER = 2
@@ -589,21 +606,7 @@ class EngineImpl implements Engine {
   part(id: HouseholdId): Part {
     let p = this.parts.get(id)
     if (p === undefined) {
-      p = {
-        id,
-        household: undefined,
-        // Shared empty lists until the household has some (most have no arrival or matter).
-        residents: NO_RECORDS,
-        arrivals: NO_RECORDS,
-        matters: NO_RECORDS,
-        visits: NO_RECORDS,
-        days: NO_RECORDS,
-        millis: NO_RECORDS,
-        facts: undefined,
-        schedule: undefined,
-        tasks: [],
-        incoming: 0
-      }
+      p = new PartObject(id)
       this.parts.set(id, p)
       this.partOrder = undefined
     }

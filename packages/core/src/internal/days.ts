@@ -19,7 +19,7 @@ export const dateOfDay = (day: number): LocalDate.LocalDate => {
 
 /** `LocalDate.addDays`, memoized. */
 export const plusDays = (date: LocalDate.LocalDate, days: number): LocalDate.LocalDate =>
-  days === 0 ? date : dateOfDay(LocalDate.toEpochDay(date) + days)
+  days === 0 ? date : dateOfDay(epochDay(date) + days)
 
 const isLeap = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
 

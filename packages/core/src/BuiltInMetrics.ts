@@ -57,6 +57,8 @@ const perContext = <A>(compute: (ctx: Metric.Context<any>) => A) => {
   }
 }
 
+const gridOf = (h: Household): PlaceId => h.gridId
+
 const NOT_VISITED = Metric.reason("not-visited")
 
 const visitReasons = {
@@ -134,6 +136,7 @@ export const householdScreening: Metric.Metric<undefined> = Metric.make<Househol
   reasons: visitReasons,
   subjects: (ctx) => ctx.index.households,
   describe: (h, ctx) => ctx.index.householdSubject(h),
+  place: gridOf,
   initialPopulation: (h, ctx) => overlaps(h, ctx.period.from, ctx.on),
   numerator: (h, ctx) => reached(ctx, h.id, ctx.fromDay, ctx.onDay)
 })
@@ -180,7 +183,8 @@ export const vaccinationDefaults: VaccinationParameters = {
 
 interface VaccinationSubject {
   readonly resident: Resident.Resident
-  readonly subject: Metric.Subject
+  /** The household's grid (the resident's display reference is made only when listed). */
+  readonly gridId: PlaceId
   readonly doses: number
   readonly needed: number
   readonly exclusion: Metric.Reason | undefined
@@ -233,7 +237,7 @@ const vaccinationPopulation = (ctx: Metric.Context<VaccinationParameters>): Read
       : e._tag === "temporarily-contraindicated" && e.until !== undefined
       ? Metric.reason(e._tag, { until: e.until })
       : Metric.reason(e._tag)
-    list.push({ resident: r, subject: ctx.index.residentSubject(r), doses, needed, exclusion })
+    list.push({ resident: r, gridId: h.gridId, doses, needed, exclusion })
   }
   out = list
   byParams.set(p, out)
@@ -257,7 +261,8 @@ const vaccinationMetric = (
     reasons: vaccinationReasons,
     parameters: { schema: VaccinationParameters, defaults: vaccinationDefaults },
     subjects: vaccinationPopulation,
-    describe: (s) => s.subject,
+    describe: (s, ctx) => ctx.index.residentSubject(s.resident),
+    place: (s) => s.gridId,
     exclusion: (s) => s.exclusion,
     numerator
   })
@@ -593,6 +598,41 @@ const taskSubjectOf = (t: Metric.TaskView, ctx: Metric.Context<unknown>): Metric
   return ctx.index.householdSubject(ctx.index.household(t.householdId)!)
 }
 
+interface LastHousehold {
+  id: string | undefined
+  gridId: PlaceId | undefined
+  residents: ReadonlyArray<Resident.Resident>
+}
+
+/** The household of the last task placed, per index (tasks come a household at a time). */
+const lastHouseholds = new WeakMap<Metric.Index, LastHousehold>()
+
+/** A task's place, the same as its subject's (`taskSubject`), found without building it. */
+const taskPlace = (t: Metric.TaskView, ctx: Metric.Context<unknown>): PlaceId => {
+  const kind = t.subjectKind
+  if (kind === "arrival" || kind === "matter") return taskSubject(t, ctx).placeId
+  let last = lastHouseholds.get(ctx.index)
+  if (last === undefined) {
+    last = { id: undefined, gridId: undefined, residents: [] }
+    lastHouseholds.set(ctx.index, last)
+  }
+  if (last.id !== t.householdId) {
+    const h = ctx.index.household(t.householdId)
+    if (h === undefined) return taskSubject(t, ctx).placeId
+    last.id = t.householdId
+    last.gridId = h.gridId
+    last.residents = ctx.index.residentsOf(t.householdId)
+  }
+  if (kind === "resident") {
+    // A resident of the task's household is placed at its grid; any other, as its subject says.
+    const own = last.residents
+    let i = own.length - 1
+    while (i >= 0 && own[i].id !== t.subjectId) i--
+    if (i < 0) return taskSubject(t, ctx).placeId
+  }
+  return last.gridId!
+}
+
 const taskReasons = {
   cancelled: l("已取消", "已取消", "Cancelled"),
   missed: l("已漏访", "已漏訪", "Missed"),
@@ -642,6 +682,7 @@ export const ruleCompliance: Metric.Metric<undefined> = Metric.make<Metric.TaskV
     return out
   },
   describe: taskSubject,
+  place: taskPlace,
   date: (t) => t.due,
   stratum: (t) => t.rule,
   exclusion: (t) => (t.state === "cancelled" ? Metric.reason("cancelled", { task: t.id }) : undefined),
@@ -698,6 +739,7 @@ export const elderlyCheckins: Metric.Metric<typeof CheckinParameters.Type> = Met
     return out
   },
   describe: taskSubject,
+  place: taskPlace,
   date: (t) => t.due,
   exclusion: (t) => (t.state === "cancelled" ? Metric.reason("cancelled", { task: t.id }) : undefined),
   numerator: (t) => t.state === "done" || Metric.reason(t.state, { task: t.id })
@@ -762,6 +804,7 @@ export const decoctionServed: Metric.Metric<undefined> = Metric.make<Household, 
   reasons: { ...visitReasons, "not-served": l("入户但未发放", "入戶但未發放", "Visited, not served") },
   subjects: (ctx) => decoctionDay(ctx).households,
   describe: (h, ctx) => ctx.index.householdSubject(h),
+  place: gridOf,
   numerator: (h, ctx) => reached(ctx, h.id, ctx.onDay, ctx.onDay, decoctionDay(ctx).byGrid.get(h.gridId))
 })
 

@@ -938,11 +938,12 @@ class Members {
 }
 
 /**
- * A figure whose member lists, strata and series are put together on first read: a report
- * holds every member once, at its own place, and a place's lists are its subtree's.
+ * A figure whose member lists, strata and series are put together on first read: a result's
+ * members are listed (once, each at its own place) when a reader first opens a list, and a
+ * place's lists are its subtree's.
  */
 class LazyFigure implements Figure {
-  readonly #members: Members
+  readonly #members: () => Members
   readonly #from: number
   readonly #to: number
   readonly #lists: { [S in Metric.Status]?: ReadonlyArray<Metric.Member> } = {}
@@ -955,7 +956,7 @@ class LazyFigure implements Figure {
     readonly counts: Counts,
     readonly score: number | undefined,
     readonly stats: Stats | undefined,
-    members: Members,
+    members: () => Members,
     from: number,
     to: number,
     strata: () => ReadonlyArray<StratumFigure>,
@@ -968,7 +969,7 @@ class LazyFigure implements Figure {
     this.#series = series
   }
   #list(status: Metric.Status): ReadonlyArray<Metric.Member> {
-    return this.#lists[status] ??= this.#members.list(status, this.#from, this.#to)
+    return this.#lists[status] ??= this.#members().list(status, this.#from, this.#to)
   }
   get numerator() {
     return this.#list("numerator")
@@ -1005,25 +1006,48 @@ const evaluate = (
   const days = end < period.from ? [] : LocalDate.days({ from: period.from, to: end })
 
   const total = tally(n, isCV)
-  // Each member is kept once, at its own place; figures gather their subtree on demand.
-  const members = new Members(n)
   const strata = new Map<string, Tally>()
   const series = metric.series ? days.map(() => tally(n, isCV)) : []
 
   let lastPlace: PlaceId | undefined
   let lastNode = 0
-  const run = (ctx: Metric.Context<unknown>, date: LocalDate.LocalDate | undefined, day: Tally | undefined) => {
-    const withMembers = metric.per === "day" || day === undefined
+  // The places of the last subject list counted, by position: a list judged again on other
+  // days (the same array) is not described again (`describe` is pure).
+  let nodesFor: ReadonlyArray<unknown> | undefined
+  let nodesOf: Int32Array | undefined
+  /**
+   * Judges the subjects of a context: counts them (`into` undefined) or lists them as
+   * members. Figures need only the counts; members are listed by a second pass over the
+   * same contexts when a reader first opens a list (metrics are pure, so it judges alike).
+   */
+  const run = (
+    ctx: Metric.Context<unknown>,
+    date: LocalDate.LocalDate | undefined,
+    day: Tally | undefined,
+    into: Members | undefined
+  ) => {
+    const periodRun = metric.per === "day" || day === undefined
     const subjects = def.subjects(ctx)
     // Arrays are walked by index: an iterator per subject would be garbage in the hot loop.
     const list = Array.isArray(subjects) ? subjects as ReadonlyArray<unknown> : Array.from(subjects)
-    if (withMembers) members.reserve(list.length)
+    if (into !== undefined) into.reserve(list.length)
+    const known = into === undefined && list === nodesFor ? nodesOf : undefined
+    const nodes = known ?? (into === undefined ? new Int32Array(list.length).fill(-1) : undefined)
     for (let k = 0; k < list.length; k++) {
       const s = list[k]
       if (def.initialPopulation !== undefined && !def.initialPopulation(s, ctx)) continue
-      const subject = def.describe(s, ctx)
+      let node = known === undefined ? -1 : known[k]
+      let subject: Metric.Subject | undefined
+      if (node < 0) {
+        const placeId = into === undefined && def.place !== undefined
+          ? def.place(s, ctx)
+          : (subject = def.describe(s, ctx)).placeId
+        // Subjects come place by place more often than not: remember the last place.
+        node = placeId === lastPlace ? lastNode : (lastNode = lay.nodeOf(lastPlace = placeId))
+        if (nodes !== undefined) nodes[k] = node
+      }
       // Strata belong to the period figure; daily count-only runs skip them.
-      const stratum = withMembers ? def.stratum?.(s, ctx) : undefined
+      const stratum = periodRun ? def.stratum?.(s, ctx) : undefined
       const exclusion = def.exclusion?.(s, ctx)
       let status: Metric.Status
       let why: Metric.Reason | undefined
@@ -1035,7 +1059,7 @@ const evaluate = (
         const verdict = def.numerator!(s, ctx)
         if (verdict === true) {
           status = "numerator"
-          if (withMembers && def.note !== undefined) why = def.note(s, ctx)
+          if (into !== undefined && def.note !== undefined) why = def.note(s, ctx)
         } else {
           status = "missing"
           why = verdict === false ? NOT_IN_NUMERATOR : verdict
@@ -1043,20 +1067,11 @@ const evaluate = (
       } else {
         status = "included"
         if (isCV) value = def.observation!(s, ctx)
-        if (withMembers && def.note !== undefined) why = def.note(s, ctx)
+        if (into !== undefined && def.note !== undefined) why = def.note(s, ctx)
       }
-      // Subjects come place by place more often than not: remember the last place.
-      const node = subject.placeId === lastPlace ? lastNode : (lastNode = lay.nodeOf(lastPlace = subject.placeId))
-      if (day !== undefined) bump(day, node, status, value)
-      if (stratum !== undefined) {
-        let strat = strata.get(stratum)
-        if (strat === undefined) strata.set(stratum, strat = tally(n, isCV))
-        bump(strat, node, status, value)
-      }
-      if (withMembers) {
-        bump(total, node, status, value)
-        members.add(
-          subject,
+      if (into !== undefined) {
+        into.add(
+          subject!,
           status,
           node,
           date ?? (def.date === undefined ? undefined : def.date(s, ctx)),
@@ -1064,7 +1079,19 @@ const evaluate = (
           value,
           stratum
         )
+        continue
       }
+      if (day !== undefined) bump(day, node, status, value)
+      if (stratum !== undefined) {
+        let strat = strata.get(stratum)
+        if (strat === undefined) strata.set(stratum, strat = tally(n, isCV))
+        bump(strat, node, status, value)
+      }
+      if (periodRun) bump(total, node, status, value)
+    }
+    if (nodes !== undefined && known === undefined) {
+      nodesFor = list
+      nodesOf = nodes
     }
   }
 
@@ -1081,11 +1108,28 @@ const evaluate = (
     onDay: LocalDate.toEpochDay(on)
   })
 
+  // The contexts whose subjects are members (the period's, or each day's), kept for listing.
+  const listed: Array<readonly [Metric.Context<unknown>, LocalDate.LocalDate | undefined]> = []
   if (metric.per === "day") {
-    days.forEach((d, k) => run(ctxFor(d, d, d), d, series[k]))
+    days.forEach((d, k) => {
+      const ctx = ctxFor(d, d, d)
+      listed.push([ctx, d])
+      run(ctx, d, series[k], undefined)
+    })
   } else {
-    run(ctxFor(period.from, period.to, end), undefined, undefined)
-    if (metric.series) days.forEach((d, k) => run(ctxFor(d, d, d), undefined, series[k]))
+    const ctx = ctxFor(period.from, period.to, end)
+    listed.push([ctx, undefined])
+    run(ctx, undefined, undefined, undefined)
+    if (metric.series) days.forEach((d, k) => run(ctxFor(d, d, d), undefined, series[k], undefined))
+  }
+  // Each member is kept once, at its own place; figures gather their subtree on demand.
+  let members: Members | undefined
+  const membersOf = (): Members => {
+    if (members === undefined) {
+      members = new Members(n)
+      for (const [ctx, date] of listed) run(ctx, date, undefined, members)
+    }
+    return members
   }
 
   rollUp(total, parent)
@@ -1101,7 +1145,7 @@ const evaluate = (
       counts,
       scoreOf(metric, counts, st),
       st,
-      members,
+      membersOf,
       i,
       lay.end[i],
       () =>

@@ -309,6 +309,12 @@ export interface Definition<S, P> {
   }
   readonly subjects: (ctx: Context<P>) => Iterable<S>
   readonly describe: (subject: S, ctx: Context<P>) => Subject
+  /**
+   * The place a subject rolls up from, the same as `describe(subject, ctx).placeId`, when it
+   * is cheaper to find than the whole display reference: figures need only the place, and
+   * `describe` is then called only for the members a reader lists.
+   */
+  readonly place?: (subject: S, ctx: Context<P>) => PlaceId
   readonly initialPopulation?: (subject: S, ctx: Context<P>) => boolean
   readonly exclusion?: (subject: S, ctx: Context<P>) => Reason | undefined
   readonly numerator?: (subject: S, ctx: Context<P>) => boolean | Reason

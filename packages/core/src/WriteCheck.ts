@@ -16,7 +16,9 @@
 import * as DateTime from "effect/DateTime"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as AST from "effect/SchemaAST"
 import * as Access from "./Access.js"
 import type { Settings } from "./Deployment.js"
 import * as Fact from "./Fact.js"
@@ -187,6 +189,42 @@ export const decode = (encoded: unknown): Fact.Fact => fastDecode?.(encoded)?.va
 const decodeSlow = Schema.decodeUnknownSync(Fact.Fact)
 const fastDecode = FastCodec.decoder(Fact.Fact)
 const fastEncode = FastCodec.encoder(Fact.Fact)
+
+/**
+ * `schema`, decoding faster: an input it accepts is decoded by the walk compiled from its own
+ * AST that the write check uses (no issue bookkeeping, several times faster on a batch of
+ * facts), and any other input goes through Effect's parser, which refuses and reports exactly
+ * as `schema` does (parse options annotated on the result apply there). Encoding, and a JSON
+ * Schema or OpenAPI document made from it, are `schema`'s. For an HTTP payload of many facts.
+ *
+ * @example
+ * ```ts
+ * import { Visit, WriteCheck } from "@minqing/core"
+ * import { Schema } from "effect"
+ *
+ * const Batch = WriteCheck.fastDecoding(Schema.Struct({ visits: Schema.Array(Visit.Visit) }))
+ * const decode = Schema.decodeUnknownEither(Batch) // same results as with the plain struct
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const fastDecoding = <A, I>(schema: Schema.Schema<A, I, never>): Schema.Schema<A, I, never> => {
+  const fast = FastCodec.decoder(schema)
+  if (fast === undefined) return schema
+  return Schema.declare([schema], {
+    decode: (full) => {
+      const slow = ParseResult.decodeUnknown(full)
+      // Derived schemas (`Schema.typeSchema` of this one) hand over another type parameter.
+      if (full.ast !== schema.ast) return slow
+      return (input, options) => {
+        const decoded = fast(input)
+        return decoded === undefined ? slow(input, options) : ParseResult.succeed(decoded.value)
+      }
+    },
+    encode: (full) => ParseResult.encodeUnknown(full)
+  }, { [AST.SurrogateAnnotationId]: schema.ast })
+}
 
 /**
  * The household a fact is recorded at, for the kinds that have one.

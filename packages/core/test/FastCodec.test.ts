@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Fact, WriteCheck } from "@minqing/core"
+import { Fact, Visit, WriteCheck } from "@minqing/core"
 import { Scenario } from "@minqing/core/testing"
-import { Arbitrary, Either, FastCheck as fc, Schema } from "effect"
+import { Arbitrary, Either, FastCheck as fc, JSONSchema, ParseResult, Schema } from "effect"
 import * as FastCodec from "../src/internal/fastCodec.js"
 
 const encodeSlow = Schema.encodeUnknownEither(Fact.Fact)
@@ -111,5 +111,39 @@ describe("fast codec", () => {
       fc.property(fc.anything(), (input) => agreesOnEncode(input) && agreesOnDecode(input)),
       { numRuns: 500 }
     )
+  })
+
+  it("WriteCheck.fastDecoding decodes, refuses and reports as the schema it wraps", () => {
+    const Batch = Schema.Struct({
+      visits: Schema.Array(Visit.Visit).pipe(Schema.minItems(1, { message: () => "send at least one visit" }))
+    })
+    const fast = WriteCheck.fastDecoding(Batch).annotations({ parseOptions: { errors: "all" } })
+    const reference = Batch.annotations({ parseOptions: { errors: "all" } })
+    const visits = scenario.facts.visits.slice(0, 50).map((v) => JSON.parse(encoder(v)!.json) as unknown)
+    const [visit] = visits as Array<Record<string, unknown>>
+    const inputs: Array<unknown> = [
+      { visits },
+      { visits: [] },
+      { visits: [{ ...visit, at: "yesterday" }, { ...visit, householdId: 7 }, visit] },
+      { visits: [{ ...visit, outcome: "refused" }] },
+      { visits: "none" },
+      null
+    ]
+    for (const input of inputs) {
+      const a = Schema.decodeUnknownEither(fast)(input)
+      const b = Schema.decodeUnknownEither(reference)(input)
+      assert.strictEqual(a._tag, b._tag, JSON.stringify(input))
+      if (Either.isRight(a) && Either.isRight(b)) assert.isTrue(same(a.right, b.right))
+      if (Either.isLeft(a) && Either.isLeft(b)) {
+        assert.deepStrictEqual(
+          ParseResult.ArrayFormatter.formatErrorSync(a.left),
+          ParseResult.ArrayFormatter.formatErrorSync(b.left)
+        )
+        assert.strictEqual(a.left.message, b.left.message)
+      }
+    }
+    const decoded = Schema.decodeUnknownSync(fast)({ visits })
+    assert.deepStrictEqual(Schema.encodeSync(fast)(decoded), Schema.encodeSync(Batch)(decoded))
+    assert.deepStrictEqual(JSONSchema.make(fast), JSONSchema.make(Batch))
   })
 })

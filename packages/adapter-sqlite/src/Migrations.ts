@@ -471,6 +471,49 @@ export const m0007_lighter_visit_rows: Effect.Effect<void, SqlError, SqlClient.S
 })
 
 /**
+ * Version 8: tallies of kept tasks for coverage (`SqliteCoverage`'s task metrics).
+ *
+ * - `task_tallies` — per pack and grid, the kept tasks counted by what their state as of any
+ *   date depends on (rule, due date, window, resolving day, cancellation): a grid's daily
+ *   rounds share those, so a report reads a few rows per grid and day instead of one per
+ *   task. Derived from `tasks`, rebuilt by a coverage report for the grids whose rows changed.
+ * - `task_tally_grids` — per pack and grid, the version of the grid's rows the tallies were
+ *   counted from (`task_grids`' audit sequence and horizon).
+ *
+ * Nothing is counted here: a report counts the grids it reads.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const m0008_task_tallies: Effect.Effect<void, SqlError, SqlClient.SqlClient> = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const statements = [
+    `CREATE TABLE task_tallies (
+      pack INTEGER NOT NULL,
+      place_id TEXT NOT NULL,
+      rule TEXT NOT NULL,
+      due TEXT NOT NULL,
+      window_from TEXT NOT NULL,
+      window_to TEXT NOT NULL,
+      resolved_on TEXT,
+      cancelled TEXT,
+      n INTEGER NOT NULL
+    )`,
+    `CREATE INDEX task_tallies_grid ON task_tallies (pack, place_id, window_to, due, rule, window_from, resolved_on,
+      cancelled, n)`,
+    `CREATE TABLE task_tally_grids (
+      pack INTEGER NOT NULL,
+      place_id TEXT NOT NULL,
+      dirty_seq INTEGER NOT NULL,
+      horizon_from TEXT NOT NULL,
+      horizon_to TEXT NOT NULL,
+      PRIMARY KEY (pack, place_id)
+    ) WITHOUT ROWID`
+  ]
+  for (const statement of statements) yield* sql.unsafe(statement).raw
+})
+
+/**
  * Every migration, by `<id>_<name>`.
  *
  * @since 0.1.0
@@ -483,7 +526,8 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   "0004_task_state": m0004_task_state,
   "0005_audit_records": m0005_audit_records,
   "0006_task_state_layout": m0006_task_state_layout,
-  "0007_lighter_visit_rows": m0007_lighter_visit_rows
+  "0007_lighter_visit_rows": m0007_lighter_visit_rows,
+  "0008_task_tallies": m0008_task_tallies
 }
 
 /**
@@ -492,7 +536,7 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
  * @since 0.1.0
  * @category migrations
  */
-export const latest = 7
+export const latest = 8
 
 /**
  * Runs the migrations not yet applied, in order, inside the caller's transaction.

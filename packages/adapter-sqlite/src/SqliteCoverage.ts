@@ -182,6 +182,9 @@ const MAX_MONITORING_DAYS = 60
 const DEFAULT_MEMBER_LIMIT = 1_000
 const DEFAULT_CHUNK = 250
 
+/** Grids whose tallies one write transaction counts (a writer waits at most for these). */
+const TALLY_GRIDS_PER_WRITE = 100
+
 const chunksOf = <A>(items: ReadonlyArray<A>, size: number): Array<ReadonlyArray<A>> => {
   const out: Array<ReadonlyArray<A>> = []
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
@@ -208,6 +211,7 @@ export const make: Effect.Effect<Shape, never, SqlClient.SqlClient | Deployment.
   const q = Queries.make(sql)
   const keptTasks = Tasks.make(sql)
   const taskState = yield* SqliteTaskState.make()
+  const writeTransaction = yield* internal.makeWriteTransaction
 
   const compute = (actor: Access.Actor, options: ReportOptions, taskKey: number | undefined) =>
     Effect.gen(function*() {
@@ -398,7 +402,18 @@ export const make: Effect.Effect<Shape, never, SqlClient.SqlClient | Deployment.
             : households.filter((h) => !current.has(h.place_id) || kept.later.has(h.id))
           if (!kept.everything && kept.key !== undefined && kept.grids.length > 0) {
             const skip = new Set([...kept.later, ...(yield* keptTasks.notYetActive(f))])
-            for (const r of yield* keptTasks.counts(f, kept.key, kept.grids, skip)) {
+            // Tallies (a row per grid, rule, dates and resolution) where they are current and
+            // no household is skipped; each task's row elsewhere.
+            const mixed = new Set(yield* keptTasks.gridsOf(skip))
+            const tallied = kept.grids.filter((g) => kept.tallied.has(g) && !mixed.has(g))
+            const rows = kept.grids.filter((g) => !kept.tallied.has(g) || mixed.has(g))
+            const counts = [
+              ...(tallied.length === 0
+                ? []
+                : yield* keptTasks.counts(f, kept.key, tallied, skip, "task_tallies")),
+              ...(rows.length === 0 ? [] : yield* keptTasks.counts(f, kept.key, rows, skip, "tasks"))
+            ]
+            for (const r of counts) {
               const node = lay.nodeOf(r.place_id)
               if (r.closing > 0) {
                 for (const c of complianceTallies) {
@@ -577,7 +592,16 @@ export const make: Effect.Effect<Shape, never, SqlClient.SqlClient | Deployment.
         from: period.from,
         to: end
       })
-      return done.key
+      const key = done.key
+      if (key === undefined) return key
+      // Tallies of the grids whose rows changed, counted afresh a few grids per write transaction.
+      const untallied = yield* keptTasks.untallied(f, key)
+      for (let i = 0; i < untallied.length; i += TALLY_GRIDS_PER_WRITE) {
+        yield* retry(internal.commitFailures(writeTransaction(
+          keptTasks.recount(key, untallied.slice(i, i + TALLY_GRIDS_PER_WRITE))
+        )))
+      }
+      return key
     })
 
   const report = (actor: Access.Actor, options: ReportOptions) =>

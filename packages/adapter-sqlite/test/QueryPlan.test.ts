@@ -38,7 +38,7 @@ const harmless =
 /** Whether a table has a row at all: reads one entry whatever the plan says. */
 const exists = /^\s*SELECT 1 AS one FROM \w+ LIMIT 1\s*$/
 const tables =
-  /\b(places|liaisons|households|residents|visits|arrivals|matters|campaigns|audit|placements|relocations|place_closure|accounts|tokens|visit_observations|liaison_grids|tasks|task_grids|task_dirty|task_packs)\b/
+  /\b(places|liaisons|households|residents|visits|arrivals|matters|campaigns|audit|placements|relocations|place_closure|accounts|tokens|visit_observations|liaison_grids|tasks|task_grids|task_dirty|task_packs|task_tallies|task_tally_grids)\b/
 
 describe("query plans", () => {
   it.scoped("scoped reads, lookups and writes search indexes and never scan a table", () =>

@@ -25,6 +25,8 @@ export interface Kept {
   readonly key: number | undefined
   /** Grids of the scope whose rows are current for the report's dates. */
   readonly grids: ReadonlyArray<string>
+  /** Of those, the grids whose tallies (`task_tallies`) were counted from their current rows. */
+  readonly tallied: ReadonlySet<string>
   /** Households written after the cutoff: the engine computes them on the facts known then. */
   readonly later: ReadonlySet<string>
   /** A place, liaison or campaign was written after the cutoff: the engine computes every household. */
@@ -90,7 +92,7 @@ export const make = (sql: SqlClient.SqlClient) => {
         if (since !== undefined) {
           const [wide] = yield* sql<{ readonly one: number }>`SELECT 1 AS one FROM audit
             WHERE seq >= ${since} AND tag IN ('Place', 'Liaison', 'Campaign') LIMIT 1`
-          if (wide !== undefined) return { key: undefined, grids: [], later, everything: true }
+          if (wide !== undefined) return { key: undefined, grids: [], tallied: new Set(), later, everything: true }
           const touched = yield* sql<{ readonly household_id: string }>`
             SELECT a.id AS household_id FROM audit a WHERE a.seq >= ${since} AND a.tag = 'Household'
             UNION SELECT r.household_id FROM audit a JOIN residents r ON r.id = a.id
@@ -106,15 +108,57 @@ export const make = (sql: SqlClient.SqlClient) => {
         const [pack] = key === undefined
           ? []
           : yield* sql<{ readonly key: number }>`SELECT key FROM task_packs WHERE key = ${key}`
-        if (pack === undefined) return { key: undefined, grids: [], later, everything: false }
+        if (pack === undefined) return { key: undefined, grids: [], tallied: new Set(), later, everything: false }
         const [all] = yield* sql<{ readonly seq: number }>`SELECT seq FROM task_dirty
           WHERE place_id = ${EVERYTHING} AND household_id = ${EVERYTHING}`
-        const rows = yield* sql<{ readonly place_id: string }>`SELECT g.place_id FROM task_grids g
+        const rows = yield* sql<{ readonly place_id: string; readonly tallied: number }>`SELECT g.place_id,
+            EXISTS (SELECT 1 FROM task_tally_grids s WHERE s.pack = g.pack AND s.place_id = g.place_id
+              AND s.dirty_seq = g.dirty_seq AND s.horizon_from = g.horizon_from AND s.horizon_to = g.horizon_to)
+              AS tallied
+          FROM task_grids g
           WHERE g.pack = ${pack.key} AND g.place_id IN (${subtree(f)})
           AND g.horizon_from <= ${dates.from} AND g.horizon_to >= ${dates.to} AND g.dirty_seq >= ${all?.seq ?? 0}
           AND NOT EXISTS (SELECT 1 FROM task_dirty d WHERE d.place_id = g.place_id AND d.seq > g.dirty_seq)`
-        return { key: pack.key, grids: rows.map((r) => r.place_id), later, everything: false }
+        return {
+          key: pack.key,
+          grids: rows.map((r) => r.place_id),
+          tallied: new Set(rows.filter((r) => r.tallied === 1).map((r) => r.place_id)),
+          later,
+          everything: false
+        }
       }),
+
+    /** Grids of the scope whose tallies were not counted from their current rows. */
+    untallied: (f: Frame, key: number): Effect.Effect<ReadonlyArray<string>, SqlError> =>
+      Effect.map(
+        sql<{ readonly place_id: string }>`SELECT g.place_id FROM task_grids g
+          WHERE g.pack = ${key} AND g.place_id IN (${subtree(f)}) AND NOT EXISTS (
+            SELECT 1 FROM task_tally_grids s WHERE s.pack = g.pack AND s.place_id = g.place_id
+              AND s.dirty_seq = g.dirty_seq AND s.horizon_from = g.horizon_from AND s.horizon_to = g.horizon_to)`,
+        (rows) => rows.map((r) => r.place_id)
+      ),
+
+    /** Counts the tallies of grids afresh from their rows (in a write transaction). */
+    recount: (key: number, grids: ReadonlyArray<string>): Effect.Effect<void, SqlError> =>
+      Effect.gen(function*() {
+        const list = sql`SELECT value FROM json_each(${json(grids)})`
+        yield* sql`DELETE FROM task_tallies WHERE pack = ${key} AND place_id IN (${list})`
+        yield* sql`INSERT INTO task_tallies (pack, place_id, rule, due, window_from, window_to, resolved_on, cancelled, n)
+          SELECT t.pack, t.place_id, t.rule, t.due, t.window_from, t.window_to, t.resolved_on, t.cancelled, count(*)
+          FROM tasks t WHERE t.pack = ${key} AND t.place_id IN (${list})
+          GROUP BY t.place_id, t.rule, t.due, t.window_from, t.window_to, t.resolved_on, t.cancelled`
+        yield* sql`INSERT OR REPLACE INTO task_tally_grids (pack, place_id, dirty_seq, horizon_from, horizon_to)
+          SELECT g.pack, g.place_id, g.dirty_seq, g.horizon_from, g.horizon_to FROM task_grids g
+          WHERE g.pack = ${key} AND g.place_id IN (${list})`
+      }),
+
+    /** The grids the households were ever placed in. */
+    gridsOf: (households: ReadonlySet<string>): Effect.Effect<ReadonlyArray<string>, SqlError> =>
+      households.size === 0 ? Effect.succeed([]) : Effect.map(
+        sql<{ readonly place_id: string }>`SELECT DISTINCT h.place_id FROM households h
+          WHERE h.id IN (SELECT value FROM json_each(${json(households)}))`,
+        (rows) => rows.map((r) => r.place_id)
+      ),
 
     /** Current households of the scope not yet active on the as-of date (outside the report's index). */
     notYetActive: (f: Frame): Effect.Effect<ReadonlyArray<string>, SqlError> =>
@@ -133,23 +177,26 @@ export const make = (sql: SqlClient.SqlClient) => {
       f: Frame,
       key: number,
       grids: ReadonlyArray<string>,
-      skip: ReadonlySet<string>
+      skip: ReadonlySet<string>,
+      from: "tasks" | "task_tallies"
     ): Effect.Effect<ReadonlyArray<Counts>, SqlError> => {
+      const n = sql.literal(from === "tasks" ? "1" : "t.n")
       const done = sql`(t.resolved_on IS NOT NULL AND t.resolved_on <= ${f.asOf})`
       const cancelled = sql`(t.cancelled IS NOT NULL AND (t.cancelled = '' OR t.cancelled <= ${f.asOf}))`
       const closing = sql`(t.window_to BETWEEN ${f.from} AND ${f.end})`
       const due = sql`(t.due BETWEEN ${f.from} AND ${f.end})`
       return sql<Counts>`SELECT t.place_id, t.rule,
-          sum(${closing}) AS closing,
-          sum(${closing} AND NOT ${done} AND ${cancelled}) AS closing_excluded,
-          sum(${closing} AND ${done} AND t.resolved_on BETWEEN t.window_from AND t.window_to) AS closing_numerator,
-          sum(${due}) AS due,
-          sum(${due} AND NOT ${done} AND ${cancelled}) AS due_excluded,
-          sum(${due} AND ${done}) AS due_done
-        FROM tasks t
+          sum(${n} * ${closing}) AS closing,
+          sum(${n} * (${closing} AND NOT ${done} AND ${cancelled})) AS closing_excluded,
+          sum(${n} * (${closing} AND ${done} AND t.resolved_on BETWEEN t.window_from AND t.window_to))
+            AS closing_numerator,
+          sum(${n} * ${due}) AS due,
+          sum(${n} * (${due} AND NOT ${done} AND ${cancelled})) AS due_excluded,
+          sum(${n} * (${due} AND ${done})) AS due_done
+        FROM ${sql.literal(from)} t
         WHERE t.pack = ${key} AND t.place_id IN (SELECT value FROM json_each(${json(grids)}))
           AND t.window_to >= ${f.from} AND (${closing} OR ${due})${
-        skip.size === 0
+        skip.size === 0 || from === "task_tallies"
           ? sql.literal("")
           : sql` AND t.household_id NOT IN (SELECT value FROM json_each(${json(skip)}))`
       }

@@ -8,12 +8,24 @@
  * @since 0.1.0
  */
 import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
-import { Accounts, Deployment, Forecast, type Ids, LocalDate, Problem, Rule, RulePack, TaskState } from "@minqing/core"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import {
+  Accounts,
+  Deployment,
+  Forecast,
+  type Ids,
+  LocalDate,
+  Problem,
+  Rule,
+  RulePack,
+  TaskState,
+  type Worklist
+} from "@minqing/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as Analytics from "./Analytics.js"
-import { Api, RulePackView, RuleView } from "./Api.js"
+import { Api, RulePackView, RuleView, type WorklistView } from "./Api.js"
 import { NotFound } from "./ApiError.js"
 import { Session, type SessionShape } from "./Auth.js"
 import { requireAdmin } from "./HttpAccounts.js"
@@ -50,9 +62,25 @@ const overrideOf = (stored: unknown): typeof OverrideEntry.Type =>
     ? { enabled: false }
     : Either.getOrElse(Schema.decodeUnknownEither(OverrideEntry)(stored), () => ({}))
 
+// The effective pack of the overrides last loaded, kept while the override store gives back the
+// same object (the in-memory store does until a save): configuring the pack and fingerprinting it
+// again on every request would cost more than the worklist read.
+const effective = new WeakMap<
+  Analytics.Overrides,
+  { readonly base: RulePack.RulePack; readonly pack: RulePack.RulePack }
+>()
+
 const current = Effect.gen(function*() {
   const analytics = yield* Analytics.Analytics
-  const { overrides, pack } = yield* Analytics.effectivePack(analytics).pipe(Effect.catchAll(serverError))
+  const loaded = yield* analytics.overrides.load.pipe(Effect.catchAll(serverError))
+  const kept = effective.get(loaded)
+  if (kept !== undefined && kept.base === analytics.pack) return { analytics, pack: kept.pack, overrides: loaded }
+  const { overrides, pack } = yield* Analytics.effectivePack({
+    ...analytics,
+    overrides: { ...analytics.overrides, load: Effect.succeed(loaded) }
+  })
+    .pipe(Effect.catchAll(serverError))
+  if (overrides === loaded) effective.set(loaded, { base: analytics.pack, pack })
   return { analytics, pack, overrides }
 })
 
@@ -86,6 +114,27 @@ type Defined<A> =
 // The engines' results spell absent fields as `undefined`; the views leave them out.
 const dropUndefined = <A extends object>(a: A): Defined<A> =>
   Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) as Defined<A>
+
+/**
+ * A worklist as the JSON body `WorklistView` encodes it to: the same fields in the same order,
+ * absent ones left out. Tasks and explanations are the core's objects, already in their
+ * encoded form.
+ */
+const worklistBody = (worklist: Worklist.Worklist): typeof WorklistView.Encoded => ({
+  date: worklist.date,
+  ...(worklist.liaisonId === undefined ? {} : { liaisonId: worklist.liaisonId }),
+  ...(worklist.placeId === undefined ? {} : { placeId: worklist.placeId }),
+  stops: worklist.stops.map((stop) => ({
+    householdId: stop.householdId,
+    address: stop.address,
+    routePosition: stop.routePosition,
+    ...(stop.gridId === undefined ? {} : { gridId: stop.gridId }),
+    priority: stop.priority,
+    overdue: stop.overdue,
+    tasks: stop.tasks
+  })),
+  tasks: worklist.tasks
+})
 
 // A rule's parameters as the audit trail keeps them.
 const auditedParams = (view: RuleView) => ({ enabled: view.enabled, overridden: view.overridden, params: view.params })
@@ -199,11 +248,10 @@ export const layer = HttpApiBuilder.group(Api, "rules", (handlers) =>
           ...(liaisonId === undefined ? {} : { liaisonId }),
           ...(urlParams.placeId === undefined ? {} : { placeId: urlParams.placeId })
         }).pipe(Effect.catchTags({ OutsideScope: (e) => outsideScope(session, e), StoreError: serverError }))
-        return {
-          ...dropUndefined({ date: worklist.date, liaisonId: worklist.liaisonId, placeId: worklist.placeId }),
-          stops: worklist.stops.map((stop) => dropUndefined({ ...stop })),
-          tasks: worklist.tasks
-        }
+        // What the core built is already valid and already in its encoded form (plain data, no
+        // transformations): it is written as JSON as it is, instead of being checked again
+        // field by field by `WorklistView`'s encoder (tests compare both).
+        return HttpServerResponse.unsafeJson(worklistBody(worklist))
       }))
     .handle("tasks", ({ urlParams }) =>
       Effect.gen(function*() {

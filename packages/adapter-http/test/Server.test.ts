@@ -8,7 +8,7 @@ import { StoreFixture as F } from "@minqing/core/testing"
 import { validate } from "@readme/openapi-parser"
 import { DateTime, Effect, Redacted, Schema, TestClock } from "effect"
 import { createHash } from "node:crypto"
-import { Api } from "../src/Api.js"
+import { Api, WorklistView } from "../src/Api.js"
 import * as Client from "../src/Client.js"
 import * as W from "./world.js"
 
@@ -299,6 +299,26 @@ describe("offline sync", () => {
 })
 
 describe("rules and coverage", () => {
+  for (const store of ["memory", "sqlite"] as const) {
+    it.scoped(`a worklist's body is exactly what its schema encodes (${store})`, () =>
+      Effect.gen(function*() {
+        const tokens = yield* W.seed
+        const requests = [
+          { token: tokens.liaison, path: "/worklist" },
+          { token: tokens.leader, path: `/worklist?date=2021-05-10&placeId=${W.placeIds.s1v1}` },
+          { token: tokens.admin, path: `/worklist?liaisonId=${g12.liaison}` },
+          { token: tokens.admin, path: "/worklist?date=2021-05-11" }
+        ]
+        for (const { path, token } of requests) {
+          const reply = yield* W.call("GET", path, { token })
+          assert.strictEqual(reply.status, 200, reply.text)
+          const decoded = Schema.decodeUnknownSync(WorklistView)(reply.json)
+          assert.isTrue(decoded.stops.length > 0, path)
+          assert.deepStrictEqual(Schema.encodeSync(WorklistView)(decoded), reply.json, path)
+        }
+      }).pipe(Effect.provide(W.layerServer({ store }))))
+  }
+
   it.scoped("worklists, tasks with explanations, overrides by the administrator, forecast", () =>
     Effect.gen(function*() {
       const tokens = yield* W.seed

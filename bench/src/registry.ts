@@ -14,6 +14,7 @@ export const groups: ReadonlyArray<Group> = [
   { name: "storage:S", suite: "storage", size: "S", module: "./suites/storage.ts" },
   { name: "http:S", suite: "http", size: "S", module: "./suites/http.ts" },
   { name: "scenario:S", suite: "scenario", size: "S", module: "./suites/scenario.ts" },
+  { name: "coverage-tasks:M", suite: "coverage", size: "M", module: "./suites/coverage.ts" },
   { name: "coverage:M", suite: "coverage", size: "M", module: "./suites/coverage.ts" },
   { name: "coverage-sql:M", suite: "coverage", size: "M", module: "./suites/coverage.ts" },
   { name: "storage:M", suite: "storage", size: "M", module: "./suites/storage.ts" },

@@ -1113,21 +1113,23 @@ class EngineImpl implements Engine {
         0,
         "normal"
       )
+      // Households in the order `tasks` gives them, their tasks straight into one list.
+      if (this.partOrder === undefined) this.partOrder = [...this.parts.keys()].sort()
+      const order = this.partOrder
       let part: Part
-      let out: Array<Task> = []
+      const out: Array<Task> = []
       const each = (entry: Entry) => {
         this.coverEntry(entry)
         evaluateEntry(this, part, entry, out)
       }
-      for (const p of this.parts.values()) {
-        part = p
+      for (let i = 0; i < order.length; i++) {
+        const p = part = this.parts.get(order[i])!
         forEachEntry(this, p, scratch, each)
-        if (out.length > 0) {
-          p.tasks = out
-          out = []
-        } else p.tasks = NO_TASKS
+        p.tasks = NO_TASKS
         p.facts = undefined
       }
+      this.flat = out
+      return
     }
     this.flat = undefined
   }

@@ -58,6 +58,7 @@ import type { Campaign } from "./Campaign.js"
 import type * as Fact from "./Fact.js"
 import type { Household } from "./Household.js"
 import type { HouseholdId } from "./Ids.js"
+import { single } from "./internal/plain.js"
 import type * as Labels from "./Labels.js"
 import * as LocalDate from "./LocalDate.js"
 import type { Matter } from "./Matter.js"
@@ -181,6 +182,21 @@ export interface CampaignHousehold {
 
 const NO_SUBJECTS: ReadonlyArray<never> = []
 
+function CampaignHouseholdObject_(
+  this: { campaign: Campaign; household: Household },
+  campaign: Campaign,
+  household: Household
+) {
+  this.campaign = campaign
+  this.household = household
+}
+CampaignHouseholdObject_.prototype = Object.prototype
+/** `{ campaign, household }`, a plain object (see internal/plain). */
+const CampaignHouseholdObject = CampaignHouseholdObject_ as unknown as new(
+  campaign: Campaign,
+  household: Household
+) => CampaignHousehold
+
 /**
  * Each household inside the scope of each campaign of a kind (its grid lies in the
  * campaign's place subtree). Ids read `household@campaign`.
@@ -193,16 +209,21 @@ export const campaignHousehold = (campaignKind: Campaign["kind"]): Subject<Campa
     kind: `${campaignKind}-campaign-household`,
     subjects: (facts, places) => {
       const { campaigns, households } = facts
+      // Made for every household at every evaluation: most are in one campaign of a kind.
+      let first: CampaignHousehold | undefined
       let out: Array<CampaignHousehold> | undefined
       for (let c = 0; c < campaigns.length; c++) {
         const campaign = campaigns[c]
         if (campaign.kind !== campaignKind) continue
         for (let h = 0; h < households.length; h++) {
           const household = households[h]
-          if (places.isWithin(household.gridId, campaign.scopeId)) (out ??= []).push({ campaign, household })
+          if (!places.isWithin(household.gridId, campaign.scopeId)) continue
+          const s = new CampaignHouseholdObject(campaign, household)
+          if (first === undefined) first = s
+          else (out ??= [first]).push(s)
         }
       }
-      return out ?? NO_SUBJECTS
+      return out ?? (first === undefined ? NO_SUBJECTS : single(first))
     },
     id: (s) => `${s.household.id}@${s.campaign.id}`,
     householdId: (s) => s.household.id

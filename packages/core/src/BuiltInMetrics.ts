@@ -646,7 +646,14 @@ const inScopeTasks = (ctx: Metric.Context<unknown>): ReadonlyArray<Metric.TaskVi
     // The rules engine's tasks are all in scope: the list itself, unless one is not.
     const tasks = ctx.tasks()
     let i = 0
-    while (i < tasks.length && ctx.index.household(tasks[i].householdId) !== undefined) i++
+    // Tasks come a household at a time: look each household up once.
+    let last: string | undefined
+    for (; i < tasks.length; i++) {
+      const id = tasks[i].householdId
+      if (id === last) continue
+      if (ctx.index.household(id) === undefined) break
+      last = id
+    }
     return i === tasks.length ? tasks : tasks.filter((t) => ctx.index.household(t.householdId) !== undefined)
   })
 

@@ -459,8 +459,13 @@ export const makeIndex = (
     f: (slot: number, list: Array<Visit>, days: Array<number>) => void
   ) => {
     if (fromDay > hi) return
-    const startMs = zone.startOf(LocalDate.fromEpochDay(fromDay))
-    const endMs = zone.endOf(LocalDate.fromEpochDay(hi))
+    // Each local day's first instant: a visit's day is found from them, not from the zone.
+    const bounds: Array<number> = []
+    for (let d = fromDay; d <= hi + 1; d++) bounds.push(zone.startOf(LocalDate.fromEpochDay(d)))
+    const startMs = bounds[0]
+    const endMs = bounds[bounds.length - 1]
+    const last = hi - fromDay
+    const offset = zone.offsetAt(startMs)
     const all = facts.visits
     if (buckets === null) buckets = bucket(all)
     const [lo, to] = buckets === undefined
@@ -485,7 +490,13 @@ export const makeIndex = (
         touched.push(slot)
       }
       list.push(v)
-      days[slot]!.push(Math.floor((ms + zone.offsetAt(ms)) / DAY_MS))
+      // A guess at the first day's offset, corrected by the bounds (the offset may change).
+      let d = Math.floor((ms + offset) / DAY_MS) - fromDay
+      if (d < 0) d = 0
+      else if (d > last) d = last
+      while (d > 0 && ms < bounds[d]) d--
+      while (ms >= bounds[d + 1]) d++
+      days[slot]!.push(fromDay + d)
     }
     for (let t = 0; t < touched.length; t++) {
       const k = touched[t]
@@ -732,6 +743,10 @@ interface Layout {
   readonly nodeOf: (placeId: PlaceId) => number
 }
 
+/** `localeCompare(…, "en", { numeric: true })` without a collator made per comparison. */
+let collator: Intl.Collator | undefined
+const placeCollator = (): Intl.Collator => collator ??= new Intl.Collator("en", { numeric: true })
+
 const layout = (tree: Place.Tree, scope: PlaceId, maxDepth: number): Layout => {
   const nodes: Array<Node> = []
   const parent: Array<number> = []
@@ -742,7 +757,7 @@ const layout = (tree: Place.Tree, scope: PlaceId, maxDepth: number): Layout => {
     const i = nodes.length
     const kids = depth < maxDepth
       ? [...tree.children(place.id)].sort((a, b) =>
-        sortKey(a).localeCompare(sortKey(b), "en", { numeric: true }) || compareText(a.id, b.id)
+        placeCollator().compare(sortKey(a), sortKey(b)) || compareText(a.id, b.id)
       )
       : []
     nodes.push({

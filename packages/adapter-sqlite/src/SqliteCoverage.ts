@@ -391,12 +391,16 @@ export const make: Effect.Effect<Shape, never, SqlClient.SqlClient | Deployment.
         const complianceTallies = compliance.map((m) => new MetricTally(m, n, days))
         const checkinTallies = checkins.map((m) => new MetricTally(m, n, days))
         if (end >= period.from) {
-          const households = yield* q.householdIds(f)
-          const gridOf = new Map(households.map((h) => [h.id, h.place_id]))
           // The kept task state answers for the households of current grids that no write after
-          // the cutoff touched; the rules engine for the others, on the facts known then.
+          // the cutoff touched; the rules engine for the others, on the facts known then. With no
+          // such write, the report's households are the current ones: when every grid of those
+          // is current, none is left to the engine and none needs listing.
           const kept = yield* keptTasks.kept(f, taskKey, { from: period.from, to: end })
           const current = new Set(kept.grids)
+          const allKept = !kept.everything && kept.later.size === 0 &&
+            (yield* keptTasks.grids(f)).every((g) => current.has(g))
+          const households = allKept ? [] : yield* q.householdIds(f)
+          const gridOf = new Map(households.map((h) => [h.id, h.place_id]))
           const byEngine = kept.everything
             ? households
             : households.filter((h) => !current.has(h.place_id) || kept.later.has(h.id))

@@ -76,19 +76,20 @@ export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix
     fix: "a smaller `chunkSize`, or the kept task state (no decoding at all)."
   },
   "storage.ingest": {
-    why: "the check and the statements are no longer the bulk of it (WriteCheck validates and encodes a visit in one " +
-      "pass compiled from its Schema, ~10 µs; lookups are one fixed statement per table with each stored record " +
-      "decoded once; rows go in multi-row prepared inserts): SQLite's own work is. Timing every statement of a run " +
-      "(load average ~9): inserting the visit rows costs 42 µs a visit, as the raw visits and observations together " +
-      "cost 24 (the visits table keeps five indexes for the reads, and migration 0003's trigger derives the " +
-      "observation rows by parsing the stored JSON); the audit row 7 µs and the placement row 5 µs more, which the " +
-      "baseline does not write; the lookups 12 µs; and the 18 commits, each syncing 2–3 MB of log (synchronous FULL), " +
-      "about 35 µs a visit against the baseline's one commit. The JavaScript left (check, plan, binding) is ~35 µs a " +
-      "visit plus the collector.",
-    fix: "fewer and lighter rows per visit: the visit row carrying its grid instead of a placement row, one audit " +
-      "row per batch that `Store.audit` expands (the visits table must be rebuilt without its foreign key to " +
-      "`audit` for that), observation rows bound from the decoded visit instead of a trigger's `json_each`; for a bulk " +
-      "import, batches larger than 1,000 (a commit per 1,000 visits is most of the gap to one transaction)."
+    why: "SQLite's own work and the commits, then the JavaScript of the check. Since migration 7 a visit costs a " +
+      "visit row (four indexes: id, seq, by household, and the table), its observation rows (bound from the decoded " +
+      "visit; the trigger that parsed the stored JSON with `json_each` is gone), an audit row (no longer in the " +
+      "audit-by-id index) and a placement row; the by-liaison index, which no reader used, is gone. Timing every " +
+      "statement of a run on a machine at load ~10: visit rows 30 µs a visit and observation rows 21 (before: 130 " +
+      "for both, trigger included, in a run at the same load), the 18 commits (synchronous FULL; each writes back " +
+      "most leaf pages of the by-household and by-id indexes, which a batch spread over every household touches) " +
+      "28 µs (before: 84), lookups 11, placement 5, audit 2. The JavaScript left (check, plan, binding, Effect) is " +
+      "~45 µs a visit of CPU plus the collector. The raw baseline writes two tables with three indexes and commits once.",
+    fix: "for a bulk import, batches larger than 1,000 (the commits are a third of the gap, and each commit rewrites " +
+      "the pages the batch's households share); one audit row per batch that `Store.audit` expands into its entries " +
+      "(the visits table must be rebuilt without its foreign key to `audit` for that); the visit row carrying its " +
+      "grid instead of a placement row needs an index of its own for the change feed, so it saves little; less " +
+      "allocation in `WriteCheck` and the write path (a CPU profile shows a quarter of the samples in the collector)."
   },
   "storage.worklist.p50": {
     why: "the adapter keeps tasks in the file (`SqliteTaskState`), so a read no longer loads the grid's history: it " +
@@ -118,13 +119,24 @@ export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix
       "token, and let a client ask for a worklist without explanations (fetching them per task when shown)."
   },
   "http.visits.S": {
-    why: "each POST pays the ingest row's per-visit SQL (visit row with its trigger, audit and placement rows, " +
-      "lookups, the task state's stale marks) for 50 visits, decoding the payload with the Visit schema through " +
-      "Effect's parser (~1 ms), the bearer token's lookup and the HttpApi stack; both servers wait for a sync of " +
-      "the log before answering (synchronous FULL), but Minqing's concurrent POSTs share it (group commit: groups " +
-      "of about three at 10 connections) where the bare server syncs once per request.",
-    fix: "the ingest row's lighter rows; decoding the payload through the core's fast codec (a schema of the " +
-      "HTTP spec cannot call it yet); fewer Effect steps per request in the handler stack."
+    why: "each POST pays the ingest row's per-visit SQL (visit and observation rows, audit and placement rows, " +
+      "lookups, the task state's stale marks) and WriteCheck for 50 visits, the bearer token's lookup and the " +
+      "HttpApi stack; the payload now decodes through the core's compiled fast path (`WriteCheck.fastDecoding`, " +
+      "Effect's parser only for a batch it refuses) and the receipts are not validated again. Both servers wait for " +
+      "a sync of the log before answering (synchronous FULL), but Minqing's concurrent POSTs share it (group " +
+      "commit) where the bare server syncs once per request. On a machine at load ~10 both servers get a fraction " +
+      "of a core and the ratio moves by ±0.2 between runs.",
+    fix: "the ingest row's remaining levers (one audit row per batch, less allocation in the check); encoding the " +
+      "receipts without Effect's parser; fewer Effect steps in the authentication middleware."
+  },
+  "http.visits.M": {
+    why: "what the S row pays, on a file of 3M visits: the 50 visits of a POST land in 50 places of each " +
+      "household-ordered B-tree (the visits' id and by-household indexes, the observations), pages that are mostly " +
+      "not in SQLite's 16 MB cache (not measured page by page: the expected cost of random inserts into large " +
+      "indexes), so a batch reads them and writes them back; the bare server's indexes pay that too, fewer times. " +
+      "Migration 7 takes one such index (audit by id) and the trigger off each visit.",
+    fix: "as for S; past that, visit ids that sort by time (a client could prefix the day) would turn the by-id " +
+      "index into appends."
   },
   "scenario.make": {
     why: "the build keeps ~160k visits (each with its id and, for ~93k, a list of observations) and ~63k distinct " +

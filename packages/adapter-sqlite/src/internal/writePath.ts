@@ -157,13 +157,13 @@ export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePa
   /** One row per observation of a visit, bound from the decoded visit (see migration 7). */
   const observationRows = (
     visit: Fact.Of<"Visit">,
+    localDate: string,
     seq: number,
     now: number,
     into: Array<ReadonlyArray<Value>>
   ): void => {
     const observations = visit.observations
     if (observations.length === 0) return
-    const localDate = zone.dateOf(visit.at.epochMillis)
     for (let idx = 0; idx < observations.length; idx++) {
       const o = observations[idx]
       into.push([
@@ -225,8 +225,9 @@ export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePa
         ])
         if (w.anchors.length <= 1) placements.push([w.anchors[0] ?? w.anchor, seq])
         else for (const place of new Set(w.anchors)) placements.push([place, seq])
-        const columns = Object.values(columnsOf(w.fact, zone))
-        if (w.fact._tag === "Visit") observationRows(w.fact, seq, now, observations)
+        const own = columnsOf(w.fact, zone)
+        if (w.fact._tag === "Visit") observationRows(w.fact, own.local_date as string, seq, now, observations)
+        const columns = Object.values(own)
         let rows = versions.get(w.tag)
         if (rows === undefined) versions.set(w.tag, rows = [])
         rows.push(

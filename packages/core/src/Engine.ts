@@ -1206,6 +1206,13 @@ const forEachEntry = (engine: EngineImpl, part: Part, scratch: Entry | undefined
       const spanFrom = epochDay(app.from)
       const spanUntil = app.until === undefined ? NEVER : epochDay(app.until)
       if (spanUntil < spanFrom) continue
+      const window = rule.window(subject, params)
+      // One shot: a subject whose span cannot open a window in the dates has no task (as
+      // `evaluateEntry` finds), so its recurrence is not built.
+      if (
+        scratch !== undefined &&
+        Math.max(engine.fromDay - window.after, spanFrom) > Math.min(engine.toDay, spanUntil) + window.before
+      ) continue
       if (schedule === undefined) {
         schedule = { params, facts, places: tree, zone, from: app.from, until: app.until }
       } else {
@@ -1213,7 +1220,6 @@ const forEachEntry = (engine: EngineImpl, part: Part, scratch: Entry | undefined
         schedule.until = app.until
       }
       const recurrence = rule.recurrence(subject, schedule)
-      const window = rule.window(subject, params)
       const pattern = recurrence.pattern
       const anchor = epochDay(recurrence.anchor)
       const count = recurrence.count

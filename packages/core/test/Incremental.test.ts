@@ -246,6 +246,35 @@ describe("incremental evaluation", () => {
     )
   })
 
+  it("files only the visits the dates reach, with the same tasks as filing every visit", () => {
+    // A bundle's evaluation reads each visit's instant once and files the days its windows
+    // reach; facts given one by one are all filed. Dates range before, over and after the visits.
+    const dates = fc.record({
+      asOf: fc.integer({ min: -6, max: 30 }),
+      from: fc.integer({ min: -6, max: 24 }),
+      length: fc.integer({ min: 0, max: 10 })
+    }).map((d) => ({ asOf: day(d.asOf), from: day(d.from), to: day(d.from + d.length) }))
+    fc.assert(
+      fc.property(
+        fc.array(fact, { minLength: 1, maxLength: 40, size: "max" }).map((makes) => makes.flat()),
+        dates,
+        fc.constantFrom("Asia/Shanghai", "America/New_York", "Pacific/Chatham"),
+        fc.integer({ min: 0, max: 1 }),
+        (facts, d, zone, which) => {
+          const p = which === 0 ? pack : windowed._tag === "Right" ? windowed.right : pack
+          const options = { ...d, zone }
+          const everyVisit = Engine.evaluate(p, facts, options)
+          assert.deepStrictEqual(Engine.evaluate(p, Fact.bundle(facts), options), everyVisit)
+          assert.deepStrictEqual(
+            Engine.views(p, Fact.bundle(facts), options).map((t) => `${t.id} ${t.state} ${t.resolvedOn ?? ""}`),
+            everyVisit.map((t) => `${t.id} ${t.state} ${t.resolvedOn ?? ""}`)
+          )
+        }
+      ),
+      { numRuns: 200 }
+    )
+  })
+
   it("re-evaluates only the households a fact touches", () => {
     const b = RuleTesting.facts()
       .household("h-1")

@@ -1,0 +1,219 @@
+/**
+ * What BENCHMARKS.md says about each target when it is missed (why, and what would close it),
+ * and how each row is measured. Written from profiling actual runs; a missed target without
+ * a note here is printed as "not analysed yet".
+ */
+
+/** Why a target was missed and what would close it, by target key. */
+export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix: string }>> = {
+  "rules.full": {
+    why: "the call builds the engine's indexes from scratch before it evaluates anything: every one of S's ~160k " +
+      "visits is turned into a local date in the zone, grouped by household and sorted, and residents, arrivals and " +
+      "matters are grouped too. The row \"full re-evaluation on an indexed engine\" is the same evaluation without " +
+      "that step and is several times faster; a CPU profile of the cold call shows indexing and the garbage it " +
+      "makes (about a quarter of the samples are the garbage collector) well ahead of the rules themselves.",
+    fix: "keep an engine (`Engine.make` once, then `Engine.update` per new fact and `Engine.moveTo` per date), as " +
+      "a server or a device would, so a full evaluation costs the indexed figure; make indexing cheaper (take the " +
+      "local date the store already keeps for each visit instead of recomputing it, avoid per-visit allocations, " +
+      "index only the visits a window can reach: an as-of-today evaluation needs the last few days, not 90)."
+  },
+  "rules.full.indexed": {
+    why: "every household's rules are re-run for the new date: 8 rules × 1,800 households, each building its " +
+      "applicability (with its explanation strings) and recurrence before it looks at the window.",
+    fix: "skip households whose applicable subjects and visits cannot change the tasks of the new date, and " +
+      "build explanations lazily (only for tasks a caller reads)."
+  },
+  "rules.vs-json-rules-engine": {
+    why: "json-rules-engine's own cost per call is small next to what both sides share: the baseline evaluates only " +
+      "the subjects and days that can have a task (about 22k engine runs: 1,800 households and ~5,400 residents × 3 days), while Minqing's call is dominated by " +
+      "indexing all 160k visits (see the full-evaluation row); the ratio is bounded by that fixed cost, not by the " +
+      "rules.",
+    fix: "the same as for the full evaluation: with the indexes held (or built only over the visits the dates can " +
+      "reach) the three-rule evaluation is a few milliseconds and the ratio grows accordingly."
+  },
+  "coverage.S": {
+    why: "most of the report is the rules engine evaluating the whole pack over the period for the three task " +
+      "metrics (compliance, elderly check-ins, workload): compare the row without them. The rest is building the " +
+      "report's index over every visit of the scenario, and the member lists of every metric at every one of the " +
+      "67 places.",
+    fix: "feed the report the tasks of an engine that is already held (Coverage accepts a task list), so a report " +
+      "does not re-index the scenario's 160k visits and re-run the pack over the period each time; index only the " +
+      "visits the period can reach (the report's own index also covers the whole history)."
+  },
+  "coverage.S.sqlite": {
+    why: "since the task metrics read the kept task state (SQL over its tallies, no rules engine, no decoding; the " +
+      "state is brought current before the timing, as a running server keeps it: row coverage.sqlite.task-state), " +
+      "the report is its SQL part: the row without the task metrics is most of it. That part reads rows per " +
+      "household-day: the period's contacted visits for the screening masks, the period's visits again for visits " +
+      "per liaison, the decoction and vaccination-check observations, the vaccination population; plus decoding " +
+      "the scope's places and liaisons for the roll-up.",
+    fix: "one scan of the period's visits for screening and visits per liaison together; fewer rows per figure " +
+      "than one per household-day (tallies per grid and day, like the task tallies of migration 8, counted where " +
+      "the rows change rather than per visit written, so ingest does not pay)."
+  },
+  "coverage.M": {
+    why: "the SQL part of the 14 other metrics. Statement by statement on a copy of the M file at load ~10 (a " +
+      "report of 18-20 s there): visits per liaison 2.4 s (the period's ~700,000 visits, joined to the index's " +
+      "households), the screening masks 2.4 s (the same visits, contacted ones), decoction served 1.7 s (its " +
+      "observations), vaccination 0.8 s (~300,000 residents); the three task metrics now cost 0.45 s of SQL (257,000 " +
+      "tally rows instead of 3.1 million task rows, which took 10.5 s) plus listing grids and checking they are " +
+      "current. Bringing the kept task state current is not in the figure (row coverage.sqlite.M.task-state).",
+    fix: "one scan of the period's visits for screening and visits per liaison; per-grid daily tallies of contacted " +
+      "households, visits per liaison and decoction served, kept like the task tallies (counted for grids whose " +
+      "visits changed, from a mark the write already makes), so a figure reads a row per grid and day rather " +
+      "than per household-day; exact only for as-of dates after the last late upload, with the current path " +
+      "for the others."
+  },
+  "coverage.M.ratio": {
+    why: "the baseline computes two figures (screening and vaccination); the pushdown computes seventeen, and its " +
+      "visits per liaison, decoction and task metrics are work the baseline does not do. The screening and " +
+      "vaccination statements alone are within the 2× (see the M note for each statement's share).",
+    fix: "the same as for the M time: one scan of the period's visits for two metrics, per-grid daily tallies."
+  },
+  "coverage.M.rss": {
+    why: "the runtime and modules (the note gives the figure before the first report), the scope's places and " +
+      "liaisons decoded for the roll-up, SQLite's temporary B-trees for the grouped statements (temp_store is " +
+      "MEMORY) and what the garbage collector has not yet returned. Nothing is decoded per household any more; on " +
+      "a copy of the M file two full reports peaked at 470 MiB (load ~11).",
+    fix: "read the places and liaisons as the columns the roll-up needs instead of decoding them; materialise " +
+      "fewer temporary tables."
+  },
+  "storage.ingest": {
+    why: "SQLite's own work and the commits, then the JavaScript of the check. Since migration 7 a visit costs a " +
+      "visit row (four indexes: id, seq, by household, and the table), its observation rows (bound from the decoded " +
+      "visit; the trigger that parsed the stored JSON with `json_each` is gone), an audit row (no longer in the " +
+      "audit-by-id index) and a placement row; the by-liaison index, which no reader used, is gone. Timing every " +
+      "statement of a run on a machine at load ~10: visit rows 30 µs a visit and observation rows 21 (before: 130 " +
+      "for both, trigger included, in a run at the same load), the 18 commits (synchronous FULL; each writes back " +
+      "most leaf pages of the by-household and by-id indexes, which a batch spread over every household touches) " +
+      "28 µs (before: 84), lookups 11, placement 5, audit 2. The JavaScript left (check, plan, binding, Effect) is " +
+      "~45 µs a visit of CPU plus the collector. The raw baseline writes two tables with three indexes and commits once.",
+    fix: "for a bulk import, batches larger than 1,000 (the commits are a third of the gap, and each commit rewrites " +
+      "the pages the batch's households share); one audit row per batch that `Store.audit` expands into its entries " +
+      "(the visits table must be rebuilt without its foreign key to `audit` for that); the visit row carrying its " +
+      "grid instead of a placement row needs an index of its own for the change feed, so it saves little; less " +
+      "allocation in `WriteCheck` and the write path (a CPU profile shows a quarter of the samples in the collector)."
+  },
+  "storage.worklist.p50": {
+    why: "the adapter keeps tasks in the file (`SqliteTaskState`), so a read no longer loads the grid's history: it " +
+      "runs about eight indexed statements in one read transaction through `@effect/sql` (the liaison and the grids " +
+      "and places they reach, who else could own those households, the grids' freshness, the open tasks with their " +
+      "explanations, the stops' households) and builds the worklist with `Worklist.fromTasks`. What it decoded " +
+      "once (households, places, liaisons, explanations) is reused by content. The rest of the time is the " +
+      "statements' round trips through Effect and, on a machine shared with other jobs, waiting for a core. A grid " +
+      "read for the first time computes and stores its tasks (see the first-read median in the note) and a read after " +
+      "a write re-evaluates the households it touched.",
+    fix: "fewer statements per read (scope, freshness and tasks in one query), the stops' address and route " +
+      "position kept with the tasks instead of decoding households, and reading grids a liaison is likely to ask " +
+      "for ahead of time (after a write, or at the start of a day) so no request pays a first read."
+  },
+  "storage.worklist.p99": {
+    why: "the slow reads are the ones that find their grid stale (a write since the last read: its households are " +
+      "re-evaluated under the write lock) and garbage-collection pauses; on a loaded machine, scheduling delays too.",
+    fix: "re-evaluate stale households right after the write that marked them (in the background), so reads only " +
+      "read; fewer allocations per read."
+  },
+  "http.worklist.S": {
+    why: "the worklist itself is a query on the kept tasks (the storage row: about a millisecond); the rest of a " +
+      "request is authentication (token hash and lookup), the HttpApi pipeline, and encoding a response of about " +
+      "20 KB (each open task with its explanation) with its Schema; the bare server runs one indexed SQL query for " +
+      "three rules and returns a smaller body.",
+    fix: "encode worklist responses without re-validating what the core built, keep sessions for a short time per " +
+      "token, and let a client ask for a worklist without explanations (fetching them per task when shown)."
+  },
+  "http.visits.S": {
+    why: "each POST pays the ingest row's per-visit SQL (visit and observation rows, audit and placement rows, " +
+      "lookups, the task state's stale marks) and WriteCheck for 50 visits, the bearer token's lookup and the " +
+      "HttpApi stack; the payload now decodes through the core's compiled fast path (`WriteCheck.fastDecoding`, " +
+      "Effect's parser only for a batch it refuses) and the receipts are not validated again. Both servers wait for " +
+      "a sync of the log before answering (synchronous FULL), but Minqing's concurrent POSTs share it (group " +
+      "commit) where the bare server syncs once per request. On a machine at load ~10 both servers get a fraction " +
+      "of a core and the ratio moves by ±0.2 between runs.",
+    fix: "the ingest row's remaining levers (one audit row per batch, less allocation in the check); encoding the " +
+      "receipts without Effect's parser; fewer Effect steps in the authentication middleware."
+  },
+  "http.visits.M": {
+    why: "what the S row pays, on a file of 3M visits: the 50 visits of a POST land in 50 places of each " +
+      "household-ordered B-tree (the visits' id and by-household indexes, the observations), pages that are mostly " +
+      "not in SQLite's 16 MB cache (not measured page by page: the expected cost of random inserts into large " +
+      "indexes), so a batch reads them and writes them back; the bare server's indexes pay that too, fewer times. " +
+      "Migration 7 takes one such index (audit by id) and the trigger off each visit.",
+    fix: "as for S; past that, visit ids that sort by time (a client could prefix the day) would turn the by-id " +
+      "index into appends."
+  },
+  "scenario.make": {
+    why: "the build keeps ~160k visits (each with its id and, for ~93k, a list of observations) and ~63k distinct " +
+      "instants alive, about 33 MB, so a third of a CPU profile is the garbage collector copying them out of the " +
+      "young generation; the rest is walking 1,800 households × 90 days. On a machine shared with other jobs the " +
+      "figure is several times the idle one: the parallel collector's helper threads wait for a core too.",
+    fix: "run on an otherwise idle machine; past that, fewer live objects per visit (instants are already shared " +
+      "per minute of a day, and equal observations between visits), or `Scenario.roster` plus `Scenario.visits` a " +
+      "day at a time where the whole history need not be held."
+  },
+  "scenario.make.first": {
+    why: "the first call also pays for compiling the builder (unoptimised code for the first thousands of visits) " +
+      "and for growing the heap from its initial size; the repeated-call row is the same work warm.",
+    fix: "the same as for the repeated call; a test file pays this once and shares the scenario between its tests."
+  }
+}
+
+/** How each row is measured (a bullet each). */
+export const METHOD: ReadonlyArray<string> = [
+  "**Workloads** come from the seeded scenario builder (`@minqing/core/testing` `Scenario`, seed 1): S is one " +
+  "subdistrict (6 villages, 60 grids, 1,800 households, ~5,400 residents, 90 days, ~160k visits), M a district " +
+  "(10 subdistricts, ~99,000 households, 30 days, ~3M visits). \"Today\" is the scenario's last day, 2021-05-14. " +
+  "M and the SQLite files of S are built once through the adapter (roster, then visits a day at a time) into " +
+  "bench/.data/ and reused while the scenario builder's output and the migrations are unchanged; the baseline's own file " +
+  "holds the same facts in a hand-written schema.",
+  "**Timing**: each case runs warm-up iterations, then timed ones (`performance.now()` around one call); the table " +
+  "gives the median and, where a latency matters, the p99 (nearest rank). Each group of cases runs in its own child " +
+  "process so heap and JIT state never leak between groups.",
+  "**Rules, full evaluation**: `Engine.evaluate(BuiltInRules.pack, facts, { asOf: today, from: today, to: today })` " +
+  "on the whole S scenario in memory — every task whose window overlaps today, with its state, resolving visit and " +
+  "explanation; the facts are indexed inside the timed call.",
+  "**Rules vs json-rules-engine**: the same call with a pack of the three rules household-sweep, " +
+  "elderly-alone-checkin and vaccination-followup, against those three rules written for json-rules-engine 7 " +
+  "(one `engine.run` per subject and day, the conditions on facts computed per subject and day, plain code finding " +
+  "the resolving visit) over the same facts and dates. The note says whether both produced the same tasks.",
+  "**Rules, incremental**: `Engine.update(engine, [visit])` on an engine built over S, one new contacted visit (with " +
+  "a vaccination check) at a different household each time; each call timed alone.",
+  "**Coverage**: `Coverage.compute` with every built-in metric (`BuiltInMetrics.all`, 17), scope the root, rolled up " +
+  "over every place, the last 7 days as the period, as of today, tasks for compliance from the built-in pack. " +
+  "\"SQLite\" is the adapter's pushdown, `SqliteCoverage.report` (the same report, figures only: SQL aggregates, " +
+  "the three task metrics as SQL over the kept task state's tallies), the store opened once outside the timing, " +
+  "on a file whose kept task state was brought current before (one report of the task metrics, as a running " +
+  "server keeps it; idempotent, nothing to do when current); its note says whether every figure equals the " +
+  "in-memory report's. The task-state row times that step after one day of writes (the households visited on the " +
+  "last day marked stale as those writes mark them, without writing: every grid at S, 200 grids at M, scaled in " +
+  "the note) and gives the time from nothing, measured once when the cached file was first prepared and kept " +
+  "beside it (`*.task-state.json`). The baseline is hand-written SQL on raw better-sqlite3 over " +
+  "its own schema: household screening (count, daily series, the list of households missed) and vaccination " +
+  "(population, ≥ 1 dose, primary course, booster); the note checks its figures equal Minqing's.",
+  "**Coverage at M** is the pushdown in a process of its own, so its peak RSS (the kernel's high-water mark, " +
+  "`maxRSS`) is the report's own; the SQL baseline runs in another process and the ratio is taken between the two " +
+  "medians. A row without the three task metrics follows each SQLite report; the task state is brought current " +
+  "in a group of its own before (coverage-tasks:M).",
+  "**Storage, ingest**: the last 10 days of S's visits written through `SqliteStore` (default options, synchronous " +
+  "FULL) in batches of 1,000 into a file already holding the roster, against the same visits inserted with raw " +
+  "prepared statements (visit and observation rows) in one transaction (WAL, synchronous FULL); rows per second, " +
+  "each repetition on a fresh copy of the file.",
+  "**Storage, worklist**: one liaison's worklist for today through the adapter, as the HTTP server asks for it: " +
+  "`TaskState.worklist` of `SqliteStore.layer` (tasks kept in the file) with the liaison's actor (scope: their grid) " +
+  "and the built-in pack; many liaisons in turn, each call timed alone. The run first empties the file's task " +
+  "tables and reads each sampled grid once, untimed (the note gives that first read's median: it computes and stores " +
+  "the grid's tasks), so the timed reads find current tasks, as in a deployment whose liaisons read their lists " +
+  "daily; the note also gives the median of a read after a write marked one household of the grid stale.",
+  "**HTTP**: the real server (`Server.layer` over `SqliteStore`, whose kept task state answers the worklist, bearer " +
+  "tokens of liaison accounts, request log off; at start it reads each bench liaison's worklist once, so their " +
+  "grids' tasks are kept) and a bare `node:http` server with raw better-sqlite3, each in its own process on 127.0.0.1, loaded by " +
+  "autocannon (10 connections, 6 s after a 1 s warm-up) from the bench process: GET a liaison's worklist for today; " +
+  "POST a batch of 50 new visits (fresh ids, so none is a replay). Throughput is autocannon's mean requests per " +
+  "second; p99 is its latency percentile in ms. The bare worklist is one SQL query for the three core rules; the " +
+  "bare POST parses JSON, checks a few fields and inserts in one transaction; both servers commit with synchronous " +
+  "FULL, so each acknowledges a batch only once it would survive a power cut.",
+  "**Scenario**: `Scenario.make({ size: \"S\" })` (seed 1: 1,800 households, ~5,400 residents, ~160k visits), timed " +
+  "once as the first call of a fresh process and then after two warm-up builds, each build starting from a " +
+  "collected heap with the previous scenario let go. For reference, `Scenario.roster` and then `Scenario.visits` a " +
+  "day at a time with nothing kept; the note says whether two builds with the same seed hash alike (sha256 of their " +
+  "JSON)."
+]

@@ -38,6 +38,7 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
 import * as internal from "./internal/database.js"
 import { decodeData } from "./internal/tables.js"
@@ -56,6 +57,13 @@ export interface Options {
   readonly padDays?: number
   /** Packs not used to compute tasks for this long are dropped when another appears. Default: 30 days. */
   readonly keepPacksFor?: Duration.DurationInput
+  /**
+   * After writes mark households stale, their grids are re-evaluated in the background, a grid
+   * per write transaction, once no write has come for this long, so reads find them current.
+   * Only grids of packs this process has read with are refreshed; a read still re-evaluates
+   * whatever it finds stale. `false`: only reads re-evaluate. Default: 100 milliseconds.
+   */
+  readonly refreshWhenQuietFor?: Duration.DurationInput | false
 }
 
 /**
@@ -100,6 +108,9 @@ const EVERYTHING = WorklistQuery.EVERYTHING
 
 const touchesEverything: ReadonlySet<Fact.Tag> = new Set(["Place", "Liaison", "Campaign"])
 
+/** The task states made on each client, told when a write marks households stale. */
+const afterWriteListeners = new WeakMap<SqlClient.SqlClient, (now: number) => void>()
+
 /**
  * Keeps the task state's bookkeeping after a write: marks the households it touches stale,
  * for every pack (only in grids that keep tasks), and records the places each written
@@ -123,6 +134,9 @@ export const afterWrite = (
     }
     const kept = yield* sql<{ readonly one: number }>`SELECT 1 AS one FROM task_grids LIMIT 1`
     if (kept.length === 0) return
+    // The task state on this client refreshes the marked grids once writes pause (after this commit).
+    const now = yield* Clock.currentTimeMillis
+    yield* Effect.sync(() => afterWriteListeners.get(sql)?.(now))
     const seq = sql`(SELECT coalesce(max(seq), 0) FROM audit)`
     if (writes.some((w) => touchesEverything.has(w.tag))) {
       yield* sql`INSERT INTO task_dirty (place_id, household_id, seq) VALUES (${EVERYTHING}, ${EVERYTHING}, ${seq})
@@ -339,7 +353,16 @@ export const make = (
     // Packs
 
     const packKeys = new Map<string, number>()
-    const fingerprintOf = (pack: RulePack.RulePack) => `${zone.name}\n${TaskState.fingerprint(pack)}`
+    /** The packs this process has read with, by fingerprint: the background refresh computes with them. */
+    const packs = new Map<string, RulePack.RulePack>()
+    const fingerprintOf = (pack: RulePack.RulePack) => {
+      const fingerprint = `${zone.name}\n${TaskState.fingerprint(pack)}`
+      if (packs.get(fingerprint) !== pack) {
+        if (packs.size >= 64) packs.clear()
+        packs.set(fingerprint, pack)
+      }
+      return fingerprint
+    }
 
     /** The key of a pack's rows; registered (and old packs dropped) only under the write lock. */
     const packKey = (fingerprint: string, write: boolean) =>
@@ -921,6 +944,70 @@ export const make = (
         }
         return { key, grids: grids.length, computed: stale.length }
       }).pipe(Effect.mapError(toStoreError("bringing task state current")))
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Refreshing in the background after writes
+
+    const quietMillis = options.refreshWhenQuietFor === false
+      ? undefined
+      : Duration.toMillis(options.refreshWhenQuietFor ?? Duration.millis(100))
+    if (quietMillis !== undefined) {
+      const runtime = yield* Effect.runtime<never>()
+      let lastWrite = 0
+      let pending = false
+      let running = false
+      const staleGrids = sql<{
+        readonly pack: number
+        readonly fingerprint: string
+        readonly place_id: string
+        readonly horizon_from: string
+      }>`SELECT g.pack, p.fingerprint, g.place_id, g.horizon_from FROM task_grids g JOIN task_packs p ON p.key = g.pack
+        WHERE g.dirty_seq < max(
+          coalesce((SELECT max(d.seq) FROM task_dirty d WHERE d.place_id = g.place_id), 0),
+          coalesce((SELECT d.seq FROM task_dirty d WHERE d.place_id = ${EVERYTHING} AND d.household_id = ${EVERYTHING}), 0))`
+      const untilQuiet = Effect.gen(function*() {
+        for (;;) {
+          const wait = lastWrite + quietMillis - (yield* Clock.currentTimeMillis)
+          if (wait <= 0) return
+          yield* Effect.sleep(Duration.millis(wait))
+        }
+      })
+      // Grid by grid, each in its own write transaction, starting over when a write comes.
+      const loop = Effect.gen(function*() {
+        for (;;) {
+          yield* untilQuiet
+          pending = false
+          const seen = lastWrite
+          const rows = (yield* staleGrids).filter((r) => packs.has(r.fingerprint))
+          if (rows.length === 0) return
+          for (const row of rows) {
+            if (lastWrite !== seen) break
+            const date = LocalDate.make(row.horizon_from)
+            yield* retry(internal.commitFailures(writeTransaction(
+              refresh(row.pack, packs.get(row.fingerprint)!, [row.place_id], { from: date, to: date })
+            )))
+          }
+        }
+      }).pipe(
+        Effect.catchAllCause((cause) => Effect.logDebug("task state: background refresh stopped", cause))
+      )
+      const start = (): void => {
+        running = true
+        pending = false
+        Runtime.runFork(runtime)(Effect.ensuring(
+          loop,
+          Effect.sync(() => {
+            running = false
+            if (pending) start()
+          })
+        ))
+      }
+      afterWriteListeners.set(sql, (now) => {
+        lastWrite = Math.max(lastWrite, now)
+        pending = true
+        if (!running) start()
+      })
     }
 
     return { worklist, tasks, refreshGrids }

@@ -104,6 +104,41 @@ describe("SqliteTaskState", () => {
       )
     }).pipe(Effect.provide(fresh)))
 
+  it.scoped("once writes pause, the households they marked are re-evaluated in the background: the next read only reads", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(NOW)
+      const sql = yield* SqlClient.SqlClient
+      const store = yield* Store.Store
+      const state = yield* TaskState.TaskState
+      const expected = yield* reference
+      yield* store.write(admin, roster)
+      yield* state.worklist(liaison1, BuiltInRules.pack, { date: d10, liaisonId: l1 })
+      const current = Effect.map(
+        sql<{ readonly stale: number }>`SELECT count(*) AS stale FROM task_grids g
+          WHERE g.dirty_seq < (SELECT coalesce(max(d.seq), 0) FROM task_dirty d WHERE d.place_id = g.place_id)`,
+        ([r]) => r.stale === 0
+      )
+      yield* store.write(admin, [visit("v2", "h2", "l1", "2021-05-10T02:00:00Z")])
+      assert.isFalse(yield* current, "the write marked h2 stale")
+      // Writes keep coming (the clock has not moved): nothing is refreshed yet.
+      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
+      assert.isFalse(yield* current, "no refresh while writes may still come")
+      yield* TestClock.adjust("1 second")
+      for (let i = 0; i < 100 && !(yield* current); i++) {
+        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
+      }
+      assert.isTrue(yield* current, "refreshed in the background")
+
+      const captured: Array<string> = []
+      const list = yield* Statement.withTransformer(
+        state.worklist(liaison1, BuiltInRules.pack, { date: d10, liaisonId: l1 }),
+        (statement) => Effect.sync(() => (captured.push(statement.compile()[0]), statement))
+      )
+      assert.deepStrictEqual(list, yield* expected.worklist(liaison1, BuiltInRules.pack, { date: d10, liaisonId: l1 }))
+      assert.deepStrictEqual(sweeps(list), ["h1"], "h2 was visited: its sweep is done")
+      assert.deepStrictEqual(captured.filter((text) => /^\s*(INSERT|DELETE|UPDATE|BEGIN)/i.test(text)), [], "no write")
+    }).pipe(Effect.provide(fresh)))
+
   it.scoped("a date outside a grid's horizon and an overridden pack get rows of their own", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(NOW)

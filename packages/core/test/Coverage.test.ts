@@ -131,6 +131,36 @@ describe("Coverage", () => {
     assert.strictEqual(calls, 1)
   })
 
+  it("with place, counts without describing and describes only the members a reader lists", () => {
+    let described = 0
+    const placed = Metric.rename(
+      Metric.make({
+        ...knocked.definition,
+        describe: (h, ctx) => {
+          described++
+          return ctx.index.householdSubject(h)
+        },
+        place: (h) => h.gridId
+      }),
+      "households-knocked-placed"
+    )
+    const report = Either.getOrThrow(compute({ metrics: [knocked, placed] }))
+    assert.strictEqual(described, 0)
+    const [plain, fast] = report.results
+    assert.deepStrictEqual(
+      fast.figures.map((f) => [f.placeId, f.counts]),
+      plain.figures.map((f) => [f.placeId, f.counts])
+    )
+    const root = fast.figures[0]
+    assert.deepStrictEqual(root.missing, plain.figures[0].missing)
+    assert.deepStrictEqual(root.numerator.map((m) => m.subject.id), plain.figures[0].numerator.map((m) => m.subject.id))
+    // Listing describes every member once, whatever list or place is read next.
+    const once = described
+    assert.isAbove(once, 0)
+    assert.deepStrictEqual(fast.figures[1].excluded, plain.figures[1].excluded)
+    assert.strictEqual(described, once)
+  })
+
   it.effect("runs as an Effect with the deployment's zone and today's date from the Clock", () =>
     Effect.gen(function*() {
       // 2021-05-11 20:00 UTC is 05-12 04:00 in Asia/Shanghai.

@@ -1113,9 +1113,16 @@ class EngineImpl implements Engine {
         0,
         "normal"
       )
-      // Households in the order `tasks` gives them, their tasks straight into one list.
-      if (this.partOrder === undefined) this.partOrder = [...this.parts.keys()].sort()
-      const order = this.partOrder
+      // Households in the order `tasks` gives them (by id: a bundle's usually are already),
+      // their tasks straight into one list.
+      const order = new Array<Part>(this.parts.size)
+      let sorted = true
+      let n = 0
+      for (const p of this.parts.values()) {
+        if (n > 0 && order[n - 1].id > p.id) sorted = false
+        order[n++] = p
+      }
+      if (!sorted) order.sort(byId)
       let part: Part
       const out: Array<Task> = []
       const each = (entry: Entry) => {
@@ -1123,7 +1130,7 @@ class EngineImpl implements Engine {
         evaluateEntry(this, part, entry, out)
       }
       for (let i = 0; i < order.length; i++) {
-        const p = part = this.parts.get(order[i])!
+        const p = part = order[i]
         forEachEntry(this, p, scratch, each)
         p.tasks = NO_TASKS
         p.facts = undefined

@@ -293,7 +293,39 @@ export const make: Effect.Effect<Shape, never, SqlClient.SqlClient | Deployment.
       const workloadHouseholds = byKind("workload-households")
       // Up to 53 days (exact integers in JS), one pass over each household's visits gives the
       // days it was contacted; longer periods take one query for the period and one per day.
-      const masks = screening.length > 0 && days.length <= 53 ? yield* q.contactedDays(f) : undefined
+      // With visits per liaison asked for too, one pass over the period's visits gives both.
+      const workloadVisits = byKind("workload-visits")
+      let liaisonVisits: Map<string, number> | undefined
+      let masks: ReadonlyArray<Queries.MaskGroup> | undefined
+      if (screening.length > 0 && days.length > 0 && days.length <= 53 && workloadVisits.length > 0) {
+        const byGroup = new Map<string, Queries.MaskGroup & { n: number }>()
+        const counts = new Map<string, number>()
+        const several: Array<string> = []
+        for (const r of yield* q.householdVisits(f)) {
+          const [n, mask, lo, hi] = r.s.split("\u001f")
+          const key = `${r.place_id}\u0000${r.active_from}\u0000${r.active_until}\u0000${mask}`
+          const g = byGroup.get(key)
+          if (g === undefined) {
+            byGroup.set(key, {
+              place_id: r.place_id,
+              active_from: r.active_from,
+              active_until: r.active_until,
+              mask: Number(mask),
+              n: 1
+            })
+          } else g.n++
+          if (n === "0") continue
+          if (lo === hi) counts.set(lo, (counts.get(lo) ?? 0) + Number(n))
+          else several.push(r.id)
+        }
+        for (let i = 0; i < several.length; i += 500) {
+          for (const r of yield* q.visitsByLiaisonOf(f, several.slice(i, i + 500))) {
+            counts.set(r.liaison_id, (counts.get(r.liaison_id) ?? 0) + r.n)
+          }
+        }
+        masks = [...byGroup.values()]
+        liaisonVisits = counts
+      } else if (screening.length > 0 && days.length <= 53) masks = yield* q.contactedDays(f)
       const groups = masks !== undefined
         ? masks.map((g) => ({ ...g, reached: g.mask === 0 ? 0 : g.n }))
         : screening.length + decoction.length + workloadHouseholds.length > 0
@@ -469,7 +501,6 @@ export const make: Effect.Effect<Shape, never, SqlClient.SqlClient | Deployment.
       }
 
       // Workload: one observation per active liaison, at the first of their grids in scope.
-      const workloadVisits = byKind("workload-visits")
       if (workloadHouseholds.length + workloadVisits.length + workloadTasks.length > 0) {
         const inScope = (g: string) => scopeIds.has(g)
         const active = liaisons
@@ -481,7 +512,9 @@ export const make: Effect.Effect<Shape, never, SqlClient.SqlClient | Deployment.
         for (const g of groups) {
           if (activeOn(g, end)) householdsByGrid.set(g.place_id, (householdsByGrid.get(g.place_id) ?? 0) + g.n)
         }
-        const visitsByLiaison = workloadVisits.length > 0 && span > 0
+        const visitsByLiaison = liaisonVisits !== undefined
+          ? liaisonVisits
+          : workloadVisits.length > 0 && span > 0
           ? new Map((yield* q.visitsByLiaison(f)).map((r) => [r.liaison_id, r.n]))
           : new Map<string, number>()
         const observe = (m: Metric.Metric, value: (l: Fact.Of<"Liaison">) => number | undefined) => {

@@ -371,6 +371,8 @@ describe("SqliteCoverage.report", () => {
         yield* store.write(admin, [
           new Visit.Visit({
             ...visited,
+            // Another liaison than the household's: visits per liaison see two at one household.
+            liaisonId: scenario.facts.liaisons.find((l) => l.id !== visited.liaisonId)!.id,
             id: Ids.VisitId.make("late-visit"),
             at: DateTime.unsafeMake(zone.startOf(LocalDate.addDays(today, -1)) + 10 * 3_600_000),
             outcome: "contacted",
@@ -380,6 +382,15 @@ describe("SqliteCoverage.report", () => {
           ...(elder === undefined ? [] : [new Resident.Resident({ ...elder, livesAlone: true })])
         ])
         yield* compareAll
+        // Screening and visits per liaison from one pass over the period's visits.
+        for (const asOf of asOfs) {
+          yield* compare(admin, {
+            scope: scenario.rootId,
+            period,
+            metrics: [BuiltInMetrics.householdScreening, BuiltInMetrics.workloadVisits],
+            ...(asOf === undefined ? {} : { asOf })
+          })
+        }
       }).pipe(
         Effect.provide(Layer.provideMerge(
           Layer.unwrapScoped(Effect.map(tempFile, (filename) =>

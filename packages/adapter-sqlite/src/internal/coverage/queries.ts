@@ -24,6 +24,15 @@ export interface Frame {
 
 type Rows<A> = Effect.Effect<ReadonlyArray<A>, SqlError>
 
+/** Households of a place with the same validity dates contacted on the same days of the period (bit `k`: day `k`). @internal */
+export interface MaskGroup {
+  readonly place_id: string
+  readonly active_from: LocalDate.LocalDate
+  readonly active_until: LocalDate.LocalDate | null
+  readonly mask: number
+  readonly n: number
+}
+
 /** @internal */
 export const make = (sql: SqlClient.SqlClient) => {
   const inList = (values: ReadonlyArray<string | number>) =>
@@ -99,13 +108,7 @@ export const make = (sql: SqlClient.SqlClient) => {
      * The index's households grouped by place, validity dates and the days of the period
      * (at most 53) they were contacted on, as a mask: bit `k` is day `k` of the period.
      */
-    contactedDays: (f: Frame): Rows<{
-      readonly place_id: string
-      readonly active_from: LocalDate.LocalDate
-      readonly active_until: LocalDate.LocalDate | null
-      readonly mask: number
-      readonly n: number
-    }> =>
+    contactedDays: (f: Frame): Rows<MaskGroup> =>
       sql`WITH hh AS MATERIALIZED (${households(f)})
         SELECT place_id, active_from, active_until, mask, count(*) AS n FROM (
           SELECT hh.place_id, hh.active_from, hh.active_until, (
@@ -117,6 +120,38 @@ export const make = (sql: SqlClient.SqlClient) => {
           ) AS mask
           FROM hh)
         GROUP BY place_id, active_from, active_until, mask`,
+
+    /**
+     * One pass over the period's visits of each of the index's households (at most 53 days):
+     * its place and validity dates, and as text (fields split by U+001F) how many visits it
+     * had, the days it was contacted as a mask (bit `k`: day `k` of the period), and the
+     * smallest and largest liaison id among its visits (equal: one liaison made them all).
+     */
+    householdVisits: (f: Frame): Rows<{
+      readonly id: string
+      readonly place_id: string
+      readonly active_from: LocalDate.LocalDate
+      readonly active_until: LocalDate.LocalDate | null
+      readonly s: string
+    }> =>
+      sql`WITH hh AS MATERIALIZED (${households(f)})
+        SELECT hh.id, hh.place_id, hh.active_from, hh.active_until, (
+          SELECT count(*) || char(31) || coalesce(sum(DISTINCT CASE WHEN v.outcome = 'contacted'
+              THEN 1 << CAST(julianday(v.local_date) - julianday(${f.from}) AS INTEGER) END), 0)
+            || char(31) || coalesce(min(v.liaison_id), '') || char(31) || coalesce(max(v.liaison_id), '')
+          FROM visits v WHERE v.household_id = hh.id AND v.local_date BETWEEN ${f.from} AND ${f.end}
+            AND v.recorded_at < ${f.cutoff}) AS s
+        FROM hh`,
+
+    /** Visits made in the period to some households, by liaison. */
+    visitsByLiaisonOf: (
+      f: Frame,
+      ids: ReadonlyArray<string>
+    ): Rows<{ readonly liaison_id: string; readonly n: number }> =>
+      sql`SELECT v.liaison_id, count(*) AS n FROM visits v
+        WHERE v.household_id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))
+          AND v.local_date BETWEEN ${f.from} AND ${f.end} AND v.recorded_at < ${f.cutoff}
+        GROUP BY v.liaison_id`,
 
     /** Households contacted on each day of the period, among those active that day, by place. */
     contactedByDay: (f: Frame): Rows<{

@@ -80,9 +80,14 @@ export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix
     why: "the runtime and modules (the note gives the figure before the first report), the scope's places and " +
       "liaisons decoded for the roll-up, SQLite's temporary B-trees for the grouped statements (temp_store is " +
       "MEMORY) and what the garbage collector has not yet returned. Nothing is decoded per household any more; on " +
-      "a copy of the M file two full reports peaked at 470 MiB (load ~11).",
+      "a copy of the M file two full reports peaked at 470-556 MiB across runs (load ~10), with the V8 heap at " +
+      "140-180 MiB after each and ~230 MiB of RSS before the first: the rest is transient, SQLite's temporary " +
+      "B-trees (materialised households and vaccination population, grouped rows) and the rows handed to " +
+      "JavaScript (100,000 per-household visit summaries).",
     fix: "read the places and liaisons as the columns the roll-up needs instead of decoding them; materialise " +
-      "fewer temporary tables."
+      "fewer temporary tables (the vaccination population grouped in one pass), or let temporary tables spill to " +
+      "a file during a report; per-grid daily tallies (see the M note) would hand JavaScript a row per grid and " +
+      "day."
   },
   "storage.ingest": {
     why: "SQLite's own work and the commits, then the JavaScript of the check. Since migration 7 a visit costs a " +

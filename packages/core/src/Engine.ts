@@ -205,6 +205,10 @@ class Entry {
   ) {}
 }
 
+/** An entry to be filled (see `forEachEntry`). */
+const blankEntry = (): Entry =>
+  new Entry(undefined!, undefined, undefined!, undefined!, 0, 0, undefined!, 0, 0, 0, 0, 0, 0, "normal")
+
 const explanationOf = (entry: Entry): Task["explanation"] => {
   if (entry.explanation !== undefined) return entry.explanation
   const { app, recurrence, rule } = entry
@@ -1060,20 +1064,12 @@ class EngineImpl implements Engine {
     return w
   }
 
-  /** Files the visits one entry's windows can reach for the current dates. */
-  coverEntry(entry: Entry) {
-    if (this.pending === undefined || !reaches(this, entry)) return
-    const hi = Math.min(reachHi, this.asOfDay)
-    if (reachLo >= this.coveredLo && hi <= this.coveredHi) return
-    this.cover(reachLo, hi)
-  }
-
   /** Files the visits the schedule's windows can reach for the current dates. */
-  coverFor(schedule: ReadonlyArray<Entry>) {
+  coverFor(schedule: ReadonlyArray<Entry>, count = schedule.length) {
     if (this.pending === undefined) return
     let lo = NEVER
     let hi = BEFORE_ALL
-    for (let e = 0; e < schedule.length; e++) {
+    for (let e = 0; e < count; e++) {
       if (!reaches(this, schedule[e])) continue
       if (reachLo < lo) lo = reachLo
       if (reachHi > hi) hi = reachHi
@@ -1096,23 +1092,12 @@ class EngineImpl implements Engine {
         p.tasks = evaluatePart(this, p, schedule)
       }
     } else {
-      // One shot: each subject's tasks are made as it is found, and nothing is kept.
-      const scratch = new Entry(
-        undefined!,
-        undefined,
-        undefined!,
-        undefined!,
-        0,
-        0,
-        undefined!,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        "normal"
-      )
+      // One shot: a household's entries are filled into a pool reused for the next one, the
+      // visits all of them reach are filed at once (the first household's usually reach every
+      // day any will, so the visits are filed in one pass), then their tasks are made.
+      const pool: Array<Entry> = []
+      let used = 0
+      const next = (): Entry => pool[used] ??= blankEntry()
       // Households in the order `tasks` gives them (by id: a bundle's usually are already),
       // their tasks straight into one list.
       const order = new Array<Part>(this.parts.size)
@@ -1123,15 +1108,18 @@ class EngineImpl implements Engine {
         order[n++] = p
       }
       if (!sorted) order.sort(byId)
-      let part: Part
       const out: Array<Task> = []
-      const each = (entry: Entry) => {
-        this.coverEntry(entry)
-        evaluateEntry(this, part, entry, out)
+      const count = () => {
+        used++
       }
       for (let i = 0; i < order.length; i++) {
-        const p = part = order[i]
-        forEachEntry(this, p, scratch, each)
+        const p = order[i]
+        used = 0
+        forEachEntry(this, p, next, count)
+        if (used > 0) {
+          if (this.pending !== undefined) this.coverFor(pool, used)
+          for (let e = 0; e < used; e++) evaluateEntry(this, p, pool[e], out)
+        }
         p.tasks = NO_TASKS
         p.facts = undefined
       }
@@ -1175,9 +1163,14 @@ type Shared = { -readonly [K in keyof Rule.ScheduleContext<unknown>]: Rule.Sched
 
 /**
  * Calls `f` with an entry for each subject of each rule that applies, in pack order: new
- * entries, or `scratch` filled anew for each (a one-shot evaluation keeps none).
+ * entries, or entries `next` gives, filled anew (a one-shot evaluation keeps none).
  */
-const forEachEntry = (engine: EngineImpl, part: Part, scratch: Entry | undefined, f: (entry: Entry) => void) => {
+const forEachEntry = (
+  engine: EngineImpl,
+  part: Part,
+  next: (() => Entry) | undefined,
+  f: (entry: Entry) => void
+) => {
   const facts = engine.factsOf(part)
   const { tree, zone } = engine
   const rules = engine.pack.rules
@@ -1190,7 +1183,7 @@ const forEachEntry = (engine: EngineImpl, part: Part, scratch: Entry | undefined
     // A recurrence is plain data built from its context: one context serves every subject.
     let context: Rule.Context<unknown>
     let schedule: Shared | undefined
-    if (scratch === undefined) context = { params, facts, places: tree, zone }
+    if (next === undefined) context = { params, facts, places: tree, zone }
     else {
       // One shot: a rule's contexts serve one household after another (each household's
       // tasks, explanations included, are made before the next is read).
@@ -1217,7 +1210,7 @@ const forEachEntry = (engine: EngineImpl, part: Part, scratch: Entry | undefined
       // One shot: a subject whose span cannot open a window in the dates has no task (as
       // `evaluateEntry` finds), so its recurrence is not built.
       if (
-        scratch !== undefined &&
+        next !== undefined &&
         Math.max(engine.fromDay - window.after, spanFrom) > Math.min(engine.toDay, spanUntil) + window.before
       ) continue
       if (schedule === undefined) {
@@ -1241,7 +1234,7 @@ const forEachEntry = (engine: EngineImpl, part: Part, scratch: Entry | undefined
         if (count !== undefined) last = Math.min(last, anchor + (count - 1) * step)
       }
       const priority = rule.priority(subject, params)
-      if (scratch === undefined) {
+      if (next === undefined) {
         f(
           new Entry(
             rule,
@@ -1261,7 +1254,7 @@ const forEachEntry = (engine: EngineImpl, part: Part, scratch: Entry | undefined
           )
         )
       } else {
-        const e = scratch
+        const e = next()
         e.rule = rule
         e.subject = subject
         e.context = context

@@ -313,26 +313,26 @@ const what: { readonly [T in Fact.Tag]: string } = {
   Campaign: "campaign"
 }
 
-// The records an observation names, with the field that names them.
-const observationRefs = (
-  o: Visit["observations"][number]
-): ReadonlyArray<readonly [Fact.Tag, string, string]> => {
+// The records an observation names, with the field that names them (a callback: no array per observation).
+const eachObservationRef = (
+  o: Visit["observations"][number],
+  f: (tag: Fact.Tag, key: string, id: string) => void
+): void => {
   switch (o._tag) {
     case "health-check":
-      return [
-        ...(o.residentId === undefined ? [] : [["Resident", "residentId", o.residentId] as const]),
-        ...(o.arrivalId === undefined ? [] : [["ArrivalReport", "arrivalId", o.arrivalId] as const])
-      ]
+      if (o.residentId !== undefined) f("Resident", "residentId", o.residentId)
+      if (o.arrivalId !== undefined) f("ArrivalReport", "arrivalId", o.arrivalId)
+      return
     case "vaccination-check":
     case "elderly-wellbeing":
-      return [["Resident", "residentId", o.residentId]]
+      return f("Resident", "residentId", o.residentId)
     case "decoction":
     case "publicity":
-      return [["Campaign", "campaignId", o.campaignId]]
+      return f("Campaign", "campaignId", o.campaignId)
     case "matter":
-      return [["Matter", "matterId", o.matterId]]
+      return f("Matter", "matterId", o.matterId)
     case "arrival-seen":
-      return [["ArrivalReport", "arrivalId", o.arrivalId]]
+      return f("ArrivalReport", "arrivalId", o.arrivalId)
   }
 }
 
@@ -463,6 +463,7 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
     const want = (tag: Fact.Tag, id: string | undefined) => {
       if (id !== undefined && !known[tag].has(id)) wanted[tag].add(id)
     }
+    const wantObserved = (tag: Fact.Tag, _key: string, id: string) => want(tag, id)
     const wantRefs = (f: Fact.Fact) => {
       switch (f._tag) {
         case "Place":
@@ -480,7 +481,7 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
         case "Visit":
           want("Household", f.householdId)
           want("Liaison", f.liaisonId)
-          for (const o of f.observations) for (const [tag, , id] of observationRefs(o)) want(tag, id)
+          for (const o of f.observations) eachObservationRef(o, wantObserved)
           break
         case "ArrivalReport":
           want("Household", f.householdId)
@@ -551,13 +552,14 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
 
     // 3. One pass in batch order over the stored state overlaid with the earlier items.
     const overlay = emptyOverlay()
-    const lastIndex = new Map<string, number>()
-    for (const d of decoded) lastIndex.set(`${d.fact._tag}\u0000${d.fact.id}`, d.index)
-    const decodedAt = new Map<number, Decoded>()
-    for (const d of decoded) decodedAt.set(d.index, d)
+    // The last item of the batch with a key (built when a resident first asks).
+    let lastOf: Map<string, Decoded> | undefined
     const finalOf = <T extends Fact.Tag>(tag: T, id: string): Fact.Of<T> | undefined => {
-      const i = lastIndex.get(`${tag}\u0000${id}`)
-      return i === undefined ? undefined : decodedAt.get(i)!.fact as Fact.Of<T>
+      if (lastOf === undefined) {
+        lastOf = new Map()
+        for (const d of decoded) lastOf.set(`${d.fact._tag}\u0000${d.fact.id}`, d)
+      }
+      return lastOf.get(`${tag}\u0000${id}`)?.fact as Fact.Of<T> | undefined
     }
     const group = <A>(xs: Iterable<A>, key: (a: A) => string | undefined): Map<string, Array<A>> => {
       const out = new Map<string, Array<A>>()
@@ -594,9 +596,25 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
       ancestryCache.set(id, out)
       return out
     }
+    const inScopeCache = new Map<PlaceId, boolean>()
     const inScope = (id: PlaceId) => {
-      const chain = ancestry(id)
-      return actor.scope.some((root) => chain.includes(root))
+      let within = inScopeCache.get(id)
+      if (within === undefined) {
+        const chain = ancestry(id)
+        within = actor.scope.some((root) => chain.includes(root))
+        inScopeCache.set(id, within)
+      }
+      return within
+    }
+    // Whether a stored fact an observation names is within reach: its anchors in scope
+    // (`anchorsOf` without the array, for the kinds recorded at a household).
+    const reachableRecord = (named: Fact.Fact): boolean => {
+      const householdId = householdIdOf(named)
+      if (householdId === undefined) {
+        return anchorsOf(named, householdAt).every((a) => placeOf(a) === undefined || inScope(a))
+      }
+      const household = householdAt(householdId)
+      return household === undefined || placeOf(household.gridId) === undefined || inScope(household.gridId)
     }
     const scopeText = actor.scope.length === 0 ? "no places" : actor.scope.join(", ")
     const householdAt = (id: string) => current("Household", id)
@@ -606,32 +624,56 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
       return h === undefined ? undefined : villageOfGrid(h.gridId)
     }
 
+    // The item being checked; `add`, `ref` and `gridRef` report for it.
+    let index = 0
+    const add = (
+      code: Problem.Code,
+      path: ReadonlyArray<string | number>,
+      message: string,
+      existing?: string
+    ) =>
+      problems.push(Problem.make(code, message, existing === undefined ? { index, path } : { index, path, existing }))
+    const ref = (refTag: Fact.Tag, id: string | undefined, path: ReadonlyArray<string | number>) => {
+      if (id === undefined || exists(refTag, id)) return
+      add("not-found", path, `${what[refTag]} "${id}" does not exist (neither stored nor earlier in this batch)`)
+    }
+    const gridRef = (id: PlaceId, path: ReadonlyArray<string | number>, holder: string) => {
+      ref("Place", id, path)
+      const p = placeOf(id)
+      if (p !== undefined && !isGridLevel(p.level, levels)) {
+        add("invalid", path, `place "${id}" is a ${p.level}; ${holder} belongs to a grid`)
+      }
+    }
+    // The visit being checked, and its observation, for `checkObserved`.
+    let visitedGrid: PlaceId | undefined
+    let observationIndex = 0
+    const checkObserved = (refTag: Fact.Tag, key: string, id: string) => {
+      const named = current(refTag, id)
+      if (named === undefined) {
+        ref(refTag, id, ["observations", observationIndex, key])
+        return
+      }
+      const reachable = named._tag === "Campaign"
+        ? inScope(named.scopeId) || (visitedGrid !== undefined && ancestry(visitedGrid).includes(named.scopeId))
+        : reachableRecord(named)
+      if (!reachable) {
+        add(
+          "out-of-scope",
+          ["observations", observationIndex, key],
+          `${what[refTag]} "${id}" is outside your scope (${scopeText})`
+        )
+      }
+    }
+    const noFlags: ReadonlyArray<LikelyDuplicate> = []
+
     const items: Array<Item> = []
     for (const d of decoded) {
-      const { fact: f, index } = d
+      const f = d.fact
+      index = d.index
       const tag = f._tag
-      const add = (
-        code: Problem.Code,
-        path: ReadonlyArray<string | number>,
-        message: string,
-        existing?: string
-      ) =>
-        problems.push(Problem.make(code, message, existing === undefined ? { index, path } : { index, path, existing }))
 
       if (!Access.canWrite(actor.role, tag)) {
         add("not-allowed", [], `the ${actor.role} role may not write ${what[tag]}s`)
-      }
-
-      const ref = (refTag: Fact.Tag, id: string | undefined, path: ReadonlyArray<string | number>) => {
-        if (id === undefined || exists(refTag, id)) return
-        add("not-found", path, `${what[refTag]} "${id}" does not exist (neither stored nor earlier in this batch)`)
-      }
-      const gridRef = (id: PlaceId, path: ReadonlyArray<string | number>, holder: string) => {
-        ref("Place", id, path)
-        const p = placeOf(id)
-        if (p !== undefined && !isGridLevel(p.level, levels)) {
-          add("invalid", path, `place "${id}" is a ${p.level}; ${holder} belongs to a grid`)
-        }
       }
 
       // References and the tree.
@@ -662,21 +704,11 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
           // What an observation names must exist and be within reach: a visit must not resolve
           // another grid's tasks or reach records the actor may not see. A campaign is within
           // reach when it covers the visited household.
-          const visitedGrid = householdAt(f.householdId)?.gridId
-          f.observations.forEach((o, i) => {
-            for (const [refTag, key, id] of observationRefs(o)) {
-              const path = ["observations", i, key]
-              const named = current(refTag, id)
-              if (named === undefined) {
-                ref(refTag, id, path)
-                continue
-              }
-              const reachable = named._tag === "Campaign"
-                ? inScope(named.scopeId) || (visitedGrid !== undefined && ancestry(visitedGrid).includes(named.scopeId))
-                : anchorsOf(named, householdAt).every((a) => placeOf(a) === undefined || inScope(a))
-              if (!reachable) add("out-of-scope", path, `${what[refTag]} "${id}" is outside your scope (${scopeText})`)
-            }
-          })
+          visitedGrid = householdAt(f.householdId)?.gridId
+          const observations = f.observations
+          for (observationIndex = 0; observationIndex < observations.length; observationIndex++) {
+            eachObservationRef(observations[observationIndex], checkObserved)
+          }
           break
         }
         case "ArrivalReport":
@@ -719,15 +751,6 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
 
       // Scope: the new version and the version it replaces.
       const anchors = f._tag === "Place" ? [f.id] : anchorsOf(f, householdAt)
-      const anchorPath: ReadonlyArray<string | number> = f._tag === "Place"
-        ? ["parentId"]
-        : f._tag === "Household"
-        ? ["gridId"]
-        : f._tag === "Campaign"
-        ? ["scopeId"]
-        : f._tag === "Liaison"
-        ? ["gridIds"]
-        : ["householdId"]
       if (f._tag === "Place") {
         const within = actor.scope.includes(f.id) || (f.parentId !== undefined && inScope(f.parentId))
         if (!within && (f.parentId === undefined || placeOf(f.parentId) !== undefined)) {
@@ -738,15 +761,16 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
           )
         }
       } else {
-        anchors.forEach((a, i) => {
+        for (let i = 0; i < anchors.length; i++) {
+          const a = anchors[i]
           if (placeOf(a) !== undefined && !inScope(a)) {
             add(
               "out-of-scope",
-              f._tag === "Liaison" ? ["gridIds", i] : anchorPath,
+              f._tag === "Liaison" ? ["gridIds", i] : anchorPathOf(f._tag),
               `${what[tag]} "${f.id}" is at place "${a}", outside your scope (${scopeText})`
             )
           }
-        })
+        }
       }
       const previous = current(tag, f.id)
       if (previous !== undefined) {
@@ -778,7 +802,7 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
       } else status = "updated"
 
       // Residents: duplicate national IDs and likely duplicates.
-      const flags: Array<LikelyDuplicate> = []
+      let flags = noFlags
       if (f._tag === "Resident") {
         if (f.nationalId !== undefined) {
           const stillHolds = (r: Resident) => {
@@ -831,7 +855,7 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
           for (const r of namesakesByKey.get(nameKey(f)) ?? []) consider(r)
           if (candidates.length > 0) {
             candidates.sort()
-            flags.push(
+            flags = [
               new LikelyDuplicate({
                 residentId: f.id,
                 candidates,
@@ -839,26 +863,33 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
                   candidates.map((c) => `"${c}"`).join(", ")
                 } in the same village: review, and merge them if so`
               }, { disableValidation: true })
-            )
+            ]
           }
         }
       }
 
       const anchor = anchors[0] ?? (f._tag === "Place" ? f.id : ("" as PlaceId))
-      items.push({
-        index,
-        tag,
-        id: f.id,
-        fact: f,
-        encoded: d.encoded,
-        json: d.json,
-        status,
-        ...(previousEntry === undefined ? {} : { before: previousEntry }),
-        anchor,
-        anchors,
-        flags
-      })
-      if (f._tag === "Place") ancestryCache.clear()
+      items.push(
+        previousEntry === undefined
+          ? { index, tag, id: f.id, fact: f, encoded: d.encoded, json: d.json, status, anchor, anchors, flags }
+          : {
+            index,
+            tag,
+            id: f.id,
+            fact: f,
+            encoded: d.encoded,
+            json: d.json,
+            status,
+            before: previousEntry,
+            anchor,
+            anchors,
+            flags
+          }
+      )
+      if (f._tag === "Place") {
+        ancestryCache.clear()
+        inScopeCache.clear()
+      }
       if (f._tag === "Resident") {
         const old = overlay.Resident.get(f.id)?.fact
         if (old !== undefined) overlayByName.get(nameKey(old))?.delete(old.id)
@@ -887,6 +918,16 @@ export const check = (input: Input): Effect.Effect<Plan, Problem.Rejected | Prob
     )
     return { items, writes, receipts }
   })
+
+// Where a scope problem points for a fact's anchor (liaisons point at the grid's index).
+const anchorPathOf = (tag: Exclude<Fact.Tag, "Place">): ReadonlyArray<string | number> =>
+  tag === "Household"
+    ? ["gridId"]
+    : tag === "Campaign"
+    ? ["scopeId"]
+    : tag === "Liaison"
+    ? ["gridIds"]
+    : ["householdId"]
 
 const emptyKnownSets = (): { [T in Fact.Tag]: Set<string> } => ({
   Place: new Set(),

@@ -4,10 +4,11 @@
  *
  * What keeps it fast on bulk writes (a device's batch, an import):
  * - every statement has a fixed text (lists of ids travel as one JSON parameter, rows in
- *   multi-row inserts of fixed sizes), so SQLite prepares it once and the client reuses it;
+ *   multi-row inserts of a few fixed sizes), so SQLite prepares it once and the client reuses it;
  * - a stored version never changes once written (a new version gets a new `seq`), so the
  *   facts the lookups decode are kept by `seq` and decoded once, not once per batch;
- * - the rows of a batch are bound in a few statements, not one Effect per row.
+ * - the rows of a batch are bound in a few statements, not one Effect per row, from one flat
+ *   array of values per table (no array or object per row).
  *
  * @internal
  */
@@ -36,6 +37,10 @@ const OBSERVATION_COLUMNS = [
   "campaign_id",
   "matter_id"
 ]
+
+const AUDIT_COLUMNS = ["seq", "at", "actor_id", "role", "operation", "tag", "id", "before_seq"]
+
+const PLACEMENT_COLUMNS = ["place_id", "seq"]
 
 /** Decoded versions kept for the lookups (all tables together); cleared when full. */
 const CACHE_SIZE = 20_000
@@ -127,16 +132,38 @@ export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePa
   // ---------------------------------------------------------------------------------------
   // Inserts
 
-  /** Inserts rows of the same columns, `ROWS_PER_INSERT` to a statement. */
-  const insertRows = (table: string, columns: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<Value>>) =>
-    Effect.gen(function*() {
+  /** Statement texts by table and rows per statement (a few fixed sizes, each prepared once). */
+  const insertTexts = new Map<string, string>()
+  const insertText = (table: string, columns: ReadonlyArray<string>, rows: number) => {
+    const key = `${table}\u0000${rows}`
+    let text = insertTexts.get(key)
+    if (text === undefined) {
       const tuple = `(${columns.map(() => "?").join(", ")})`
-      const head = `INSERT INTO ${table} (${columns.join(", ")}) VALUES `
-      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-        const chunk = rows.slice(i, i + ROWS_PER_INSERT)
-        const params: Array<Value> = []
-        for (const row of chunk) for (const v of row) params.push(v)
-        yield* sql.unsafe(head + new Array(chunk.length).fill(tuple).join(", "), params).raw
+      text = `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${new Array(rows).fill(tuple).join(", ")}`
+      insertTexts.set(key, text)
+    }
+    return text
+  }
+
+  /**
+   * Inserts rows bound in one flat array (`columns.length` values a row): full statements of
+   * `ROWS_PER_INSERT` rows, then the rest in statements of 64, 32, …, 1 rows, so every text
+   * has one of a few sizes and the client's statement cache reuses it batch after batch.
+   */
+  const insertRows = (table: string, columns: ReadonlyArray<string>, values: ReadonlyArray<Value>) =>
+    Effect.gen(function*() {
+      const width = columns.length
+      const total = values.length / width
+      let done = 0
+      while (done < total) {
+        const left = total - done
+        let rows = ROWS_PER_INSERT
+        if (left < ROWS_PER_INSERT) {
+          rows = 1
+          while (rows * 2 <= left) rows *= 2
+        }
+        yield* sql.unsafe(insertText(table, columns, rows), values.slice(done * width, (done + rows) * width)).raw
+        done += rows
       }
     })
 
@@ -154,19 +181,23 @@ export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePa
     return columns
   }
 
-  /** One row per observation of a visit, bound from the decoded visit (see migration 7). */
-  const observationRows = (
+  /** A visit's row, in the order of `tableColumns` (the columns of `columnsOf`), then its observations' rows. */
+  const pushVisit = (
     visit: Fact.Of<"Visit">,
-    localDate: string,
+    json: string,
     seq: number,
     now: number,
-    into: Array<ReadonlyArray<Value>>
+    into: Array<Value>,
+    observations: Array<Value>
   ): void => {
-    const observations = visit.observations
-    if (observations.length === 0) return
-    for (let idx = 0; idx < observations.length; idx++) {
-      const o = observations[idx]
-      into.push([
+    const at = visit.at.epochMillis
+    const localDate = zone.dateOf(at)
+    into.push(visit.id, seq, visit.householdId, visit.liaisonId, at, localDate, visit.outcome, now, json)
+    // One row per observation, bound from the decoded visit (see migration 7).
+    const list = visit.observations
+    for (let idx = 0; idx < list.length; idx++) {
+      const o = list[idx]
+      observations.push(
         visit.householdId,
         o._tag,
         localDate,
@@ -177,7 +208,7 @@ export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePa
         "arrivalId" in o ? o.arrivalId ?? null : null,
         "campaignId" in o ? o.campaignId : null,
         "matterId" in o ? o.matterId : null
-      ])
+      )
     }
   }
 
@@ -187,57 +218,60 @@ export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePa
       const [{ top }] = yield* sql.unsafe<{ readonly top: number | null }>(`SELECT max(seq) AS top FROM audit`)
       const key = (w: WriteCheck.Item) => `${w.tag}\u0000${w.id}`
       // The stored versions the batch replaces (visits are never replaced).
+      const updatedIds = new Map<Fact.Tag, Set<string>>()
+      for (const w of writes) {
+        if (w.status !== "updated" || w.tag === "Visit") continue
+        let ids = updatedIds.get(w.tag)
+        if (ids === undefined) updatedIds.set(w.tag, ids = new Set())
+        ids.add(w.id)
+      }
       const latestSeq = new Map<string, number>()
       const storedUpdates = new Map<Fact.Tag, Array<string>>()
-      for (const tag of Fact.tags) {
-        if (tag === "Visit") continue
-        const ids = [...new Set(writes.filter((w) => w.tag === tag && w.status === "updated").map((w) => w.id))]
-        if (ids.length === 0) continue
+      for (const [tag, ids] of updatedIds) {
         const rows = yield* sql.unsafe<{ readonly id: string; readonly seq: number }>(
           `SELECT id, seq FROM ${tableOf[tag]} WHERE id IN (SELECT value FROM json_each(?)) AND superseded_at IS NULL`,
-          [JSON.stringify(ids)]
+          [JSON.stringify([...ids])]
         )
         for (const r of rows) latestSeq.set(`${tag}\u0000${r.id}`, r.seq)
         if (rows.length > 0) storedUpdates.set(tag, rows.map((r) => r.id))
       }
       const base = top ?? 0
+      // Visits are only ever created, once a batch: no earlier version, never superseded.
       const lastIndex = new Map<string, number>()
-      writes.forEach((w, i) => lastIndex.set(key(w), i))
+      for (let i = 0; i < writes.length; i++) if (writes[i].tag !== "Visit") lastIndex.set(key(writes[i]), i)
 
-      const audit: Array<ReadonlyArray<Value>> = []
-      const placements: Array<ReadonlyArray<Value>> = []
-      const versions = new Map<Fact.Tag, Array<ReadonlyArray<Value>>>()
-      const observations: Array<ReadonlyArray<Value>> = []
-      writes.forEach((w, i) => {
+      const audit: Array<Value> = []
+      const placements: Array<Value> = []
+      const versions = new Map<Fact.Tag, Array<Value>>()
+      const visits: Array<Value> = []
+      const observations: Array<Value> = []
+      for (let i = 0; i < writes.length; i++) {
+        const w = writes[i]
         const seq = base + i + 1
-        const before = latestSeq.get(key(w)) ?? null
-        latestSeq.set(key(w), seq)
         const created = w.status === "created"
-        audit.push([
-          seq,
-          now,
-          actor.id,
-          actor.role,
-          created ? "create" : "update",
-          w.tag,
-          w.id,
-          created ? null : before
-        ])
-        if (w.anchors.length <= 1) placements.push([w.anchors[0] ?? w.anchor, seq])
-        else for (const place of new Set(w.anchors)) placements.push([place, seq])
-        const own = columnsOf(w.fact, zone)
-        if (w.fact._tag === "Visit") observationRows(w.fact, own.local_date as string, seq, now, observations)
-        const columns = Object.values(own)
+        let before: number | null = null
+        if (w.tag !== "Visit") {
+          const k = key(w)
+          if (!created) before = latestSeq.get(k) ?? null
+          latestSeq.set(k, seq)
+        }
+        audit.push(seq, now, actor.id, actor.role, created ? "create" : "update", w.tag, w.id, before)
+        if (w.anchors.length <= 1) placements.push(w.anchors[0] ?? w.anchor, seq)
+        else for (const place of new Set(w.anchors)) placements.push(place, seq)
+        const fact = w.fact
+        if (fact._tag === "Visit") {
+          pushVisit(fact, w.json, seq, now, visits, observations)
+          continue
+        }
         let rows = versions.get(w.tag)
         if (rows === undefined) versions.set(w.tag, rows = [])
-        rows.push(
-          w.tag === "Visit"
-            ? [w.id, seq, ...columns, now, w.json]
-            : [seq, w.id, ...columns, now, lastIndex.get(key(w)) === i ? null : now, w.json]
-        )
-      })
-      yield* insertRows("audit", ["seq", "at", "actor_id", "role", "operation", "tag", "id", "before_seq"], audit)
-      yield* insertRows("placements", ["place_id", "seq"], placements)
+        rows.push(seq, w.id)
+        for (const v of Object.values(columnsOf(fact, zone))) rows.push(v)
+        rows.push(now, lastIndex.get(key(w)) === i ? null : now, w.json)
+      }
+      yield* insertRows("audit", AUDIT_COLUMNS, audit)
+      yield* insertRows("placements", PLACEMENT_COLUMNS, placements)
+      if (visits.length > 0) versions.set("Visit", visits)
 
       for (const tag of Fact.tags) {
         const superseded = storedUpdates.get(tag)

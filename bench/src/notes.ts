@@ -134,7 +134,7 @@ export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix
       "the old read (load ~10), the CPU time per read has p99 7.8 ms (18.4 before) while the wall-clock p99 is " +
       "28 ms (39 before): the gap is the process waiting for one of 2 cores shared by 10+ runnable jobs, and " +
       "collector pauses. A read after a write re-evaluates the households it marked unless the background refresh " +
-      "(once writes pause for 100 ms) got there first (note: 50 reads after a mark written behind the store's back).",
+      "(once writes pause for 1 s) got there first (note: 50 reads after a mark written behind the store's back).",
     fix: "run on an otherwise idle machine; fewer allocations per read (task objects and explanations are made " +
       "afresh per read; a list could reuse them while their rows are unchanged)."
   },

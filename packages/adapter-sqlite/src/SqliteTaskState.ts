@@ -61,7 +61,8 @@ export interface Options {
    * After writes mark households stale, their grids are re-evaluated in the background, a grid
    * per write transaction, once no write has come for this long, so reads find them current.
    * Only grids of packs this process has read with are refreshed; a read still re-evaluates
-   * whatever it finds stale. `false`: only reads re-evaluate. Default: 100 milliseconds.
+   * whatever it finds stale. `false`: only reads re-evaluate. Default: 1 second (under a steady
+   * stream of writes, re-evaluating between them would take the CPU the writes need).
    */
   readonly refreshWhenQuietFor?: Duration.DurationInput | false
 }
@@ -951,7 +952,7 @@ export const make = (
 
     const quietMillis = options.refreshWhenQuietFor === false
       ? undefined
-      : Duration.toMillis(options.refreshWhenQuietFor ?? Duration.millis(100))
+      : Duration.toMillis(options.refreshWhenQuietFor ?? Duration.seconds(1))
     if (quietMillis !== undefined) {
       const runtime = yield* Effect.runtime<never>()
       let lastWrite = 0

@@ -123,7 +123,7 @@ describe("SqliteTaskState", () => {
       // Writes keep coming (the clock has not moved): nothing is refreshed yet.
       yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
       assert.isFalse(yield* current, "no refresh while writes may still come")
-      yield* TestClock.adjust("1 second")
+      yield* TestClock.adjust("2 seconds")
       for (let i = 0; i < 100 && !(yield* current); i++) {
         yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
       }

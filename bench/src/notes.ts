@@ -230,8 +230,9 @@ export const METHOD: ReadonlyArray<string> = [
   "and the built-in pack; many liaisons in turn, each call timed alone. The run first empties the file's task " +
   "tables and reads each sampled grid once, untimed (the note gives that first read's median: it computes and stores " +
   "the grid's tasks), so the timed reads find current tasks, as in a deployment whose liaisons read their lists " +
-  "daily; the note also gives the median of a read after a write marked one household of the grid stale. At M " +
-  "the process keeps only the sampled liaisons and the dates, not the roster they were drawn from.",
+  "daily; the timed reads start from a collected heap (the first reads' garbage is not charged to them); the note " +
+  "also gives the median of a read after a write marked one household of the grid stale. At M the process keeps " +
+  "only the sampled liaisons and the dates, not the roster they were drawn from.",
   "**HTTP**: the real server (`Server.layer` over `SqliteStore`, whose kept task state answers the worklist, bearer " +
   "tokens of liaison accounts, request log off; at start it reads each bench liaison's worklist once, so their " +
   "grids' tasks are kept) and a bare `node:http` server with raw better-sqlite3, each in its own process on 127.0.0.1, loaded by " +

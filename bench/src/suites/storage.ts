@@ -200,6 +200,16 @@ const markStale = (file: string, householdId: string) => {
 }
 
 /**
+ * Collects garbage (the children run with --expose-gc): the timed worklist reads start from a
+ * collected heap, so the first reads' garbage (every sampled grid computed and stored) is not
+ * charged to them.
+ */
+const collectGarbage = () => {
+  const gc = (globalThis as { gc?: () => void }).gc
+  if (gc !== undefined) gc()
+}
+
+/**
  * A liaison's worklist for today through the adapter, as the HTTP server's worklist endpoint
  * asks for it: `TaskState.worklist` of the store layer (`SqliteStore.layer`), the liaison as
  * the actor (scope: their grid), the built-in pack. The adapter keeps tasks in the file; the
@@ -252,7 +262,7 @@ const worklist = async (
     const stop = list.stops[0]
     if (stop !== undefined) households.set(k, stop.householdId)
   }
-
+  collectGarbage()
   stops = 0
   reads = 0
   const m = await measure(

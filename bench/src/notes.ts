@@ -82,7 +82,14 @@ export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix
       "tally rows instead of 3.1 million task rows, which took 10.5 s) plus listing grids and checking they are " +
       "current. Bringing the kept task state current is not in the figure (row coverage.sqlite.M.task-state).",
     fix: "(done since: screening and visits per liaison in one pass over the period's visits, 1.6 s instead of " +
-      "2.4 + 2.4 s in the same setting) per-grid daily tallies of contacted " +
+      "2.4 + 2.4 s in the same setting; then, on a copy of the M file near idle (load 2-3, interleaved A/B, 5 runs " +
+      "each), vaccination 0.93-1.0 s -> 0.58-0.67 s: one pass from place_closure through households and residents " +
+      "with no materialised table or GROUP BY sort, the primary-course table as a CASE, and a resident's check one " +
+      "search of the new partial index visit_observations_checks (migration 9) instead of 263,000 checked " +
+      "residents put in a temporary B-tree; decoction 1.06-1.12 s -> 0.86-0.94 s: a row tests only its own " +
+      "campaign's condition, whether that campaign reaches the place a bit computed once per place. What is left " +
+      "of decoction is reading its ~636,000 observation rows (~0.4-0.6 s) and sorting them for the per-day " +
+      "distinct count) per-grid daily tallies of contacted " +
       "households, visits per liaison and decoction served, kept like the task tallies (counted for grids whose " +
       "visits changed, from a mark the write already makes), so a figure reads a row per grid and day rather " +
       "than per household-day; exact only for as-of dates after the last late upload, with the current path " +

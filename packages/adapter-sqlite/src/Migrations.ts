@@ -514,6 +514,22 @@ export const m0008_task_tallies: Effect.Effect<void, SqlError, SqlClient.SqlClie
 })
 
 /**
+ * Version 9: an index of the vaccination checks (`visit_observations` of kind
+ * `vaccination-check`) by household, resident and local date, covering the recording
+ * instant: the coverage pushdown (`SqliteCoverage`'s vaccination status checked) looks up
+ * whether a resident was checked in the period with one search of it, instead of reading
+ * every checked resident of the scope into a temporary table.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const m0009_vaccination_checks: Effect.Effect<void, SqlError, SqlClient.SqlClient> = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql.unsafe(`CREATE INDEX visit_observations_checks ON visit_observations (household_id, resident_id,
+    local_date, recorded_at) WHERE kind = 'vaccination-check'`).raw
+})
+
+/**
  * Every migration, by `<id>_<name>`.
  *
  * @since 0.1.0
@@ -527,7 +543,8 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   "0005_audit_records": m0005_audit_records,
   "0006_task_state_layout": m0006_task_state_layout,
   "0007_lighter_visit_rows": m0007_lighter_visit_rows,
-  "0008_task_tallies": m0008_task_tallies
+  "0008_task_tallies": m0008_task_tallies,
+  "0009_vaccination_checks": m0009_vaccination_checks
 }
 
 /**
@@ -536,7 +553,7 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
  * @since 0.1.0
  * @category migrations
  */
-export const latest = 8
+export const latest = 9
 
 /**
  * Runs the migrations not yet applied, in order, inside the caller's transaction.

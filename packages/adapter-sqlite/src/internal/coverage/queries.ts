@@ -178,7 +178,10 @@ export const make = (sql: SqlClient.SqlClient) => {
      * The vaccination population (residents of the index active on the judged date, in a
      * household active then, of target age), by place: how many are excluded (away, not
      * eligible), and of the others how many have a dose, a primary course, a booster, and
-     * (with `checked`) a vaccination check on a contacted visit in the period.
+     * (with `checked`) a vaccination check on a visit in the period. One pass in place order
+     * (the subtree's rows of `place_closure`), so neither the households nor the population
+     * are materialised and the grouping needs no sort; a check is one search of the
+     * vaccination checks' index (`visit_observations_checks`) per resident counted.
      */
     vaccination: (f: Frame, p: BuiltInMetrics.VaccinationParameters, checked: boolean): Rows<{
       readonly place_id: string
@@ -192,46 +195,49 @@ export const make = (sql: SqlClient.SqlClient) => {
       const on = f.end
       const age = sql`(CAST(substr(${on}, 1, 4) AS INTEGER) - CAST(substr(r.birth_date, 1, 4) AS INTEGER)
         - (substr(${on}, 6) < substr(r.birth_date, 6)))`
-      return sql`WITH hh AS MATERIALIZED (${households(f)}),
-        ${
+      const products = Object.entries(p.primaryDoses)
+      const product = sql`CASE WHEN r.first_dose_date <= ${on} THEN r.first_dose_product END`
+      const needed = products.length === 0
+        ? sql`${p.defaultPrimaryDoses}`
+        : sql`CASE ${product} ${
+          sql.join(" ", false)(products.map(([name, n]) => sql`WHEN ${name} THEN ${n}`))
+        } ELSE ${p.defaultPrimaryDoses} END`
+      return sql`SELECT place_id, count(*) AS population, sum(excluded) AS excluded,
+          sum(NOT excluded AND doses >= 1) AS dosed,
+          sum(NOT excluded AND doses >= needed) AS primary_course,
+          sum(NOT excluded AND doses > needed) AS booster,
+          ${
         checked
-          ? sql`checked AS MATERIALIZED (
-              SELECT DISTINCT o.resident_id AS id FROM hh CROSS JOIN visit_observations o ON o.household_id = hh.id
-                AND o.kind = 'vaccination-check' AND o.local_date BETWEEN ${f.from} AND ${f.end}
-                AND o.recorded_at < ${f.cutoff}),`
-          : sql.literal("")
-      }
-        population AS MATERIALIZED (
-          SELECT hh.place_id, r.id,
+          ? sql`sum(CASE WHEN excluded THEN 0 ELSE EXISTS (SELECT 1 FROM visit_observations o
+              WHERE o.household_id = pop.household_id AND o.resident_id = pop.resident_id AND o.kind = 'vaccination-check'
+                AND o.local_date BETWEEN ${f.from} AND ${f.end} AND o.recorded_at < ${f.cutoff}) END)`
+          : sql.literal("0")
+      } AS checked
+        FROM (
+          SELECT pc.descendant AS place_id, h.id AS household_id, r.id AS resident_id,
             r.presence = 'away' OR NOT (r.eligibility = 'eligible' OR (r.eligibility = 'temporarily-contraindicated'
               AND r.contraindicated_until IS NOT NULL AND r.contraindicated_until < ${on})) AS excluded,
             CASE WHEN r.last_dose_date IS NULL OR r.last_dose_date <= ${on} THEN r.doses
               ELSE (SELECT count(*) FROM residents d, json_each(d.data, '$.doses') x
                 WHERE d.seq = r.seq AND json_extract(x.value, '$.date') <= ${on}) END AS doses,
-            CASE WHEN r.first_dose_date <= ${on} THEN r.first_dose_product END AS product
-          FROM hh CROSS JOIN residents r ON r.household_id = hh.id AND ${current("r", f.cutoff)}
-          WHERE r.active_from <= ${f.asOf} AND ${activeOn("r", sql`${on}`)} AND ${activeOn("hh", sql`${on}`)}
+            ${needed} AS needed
+          FROM place_closure pc
+            CROSS JOIN households h ON h.place_id = pc.descendant AND ${current("h", f.cutoff)}
+              AND h.active_from <= ${f.asOf}
+            CROSS JOIN residents r ON r.household_id = h.id AND ${current("r", f.cutoff)}
+          WHERE pc.ancestor = ${f.scope} AND r.active_from <= ${f.asOf} AND ${activeOn("r", sql`${on}`)}
+            AND ${activeOn("h", sql`${on}`)}
             AND ${age} >= ${p.minAge}${p.maxAge === undefined ? sql.literal("") : sql` AND ${age} <= ${p.maxAge}`}
-        ),
-        needed AS (
-          SELECT place_id, id, excluded, doses,
-            coalesce(json_extract(${JSON.stringify(p.primaryDoses)}, '$."' || product || '"'),
-              ${p.defaultPrimaryDoses}) AS needed
-          FROM population
-        )
-        SELECT place_id, count(*) AS population, sum(excluded) AS excluded,
-          sum(NOT excluded AND doses >= 1) AS dosed,
-          sum(NOT excluded AND doses >= needed) AS primary_course,
-          sum(NOT excluded AND doses > needed) AS booster,
-          ${checked ? sql`sum(NOT excluded AND id IN (SELECT id FROM checked))` : sql.literal("0")} AS checked
-        FROM needed GROUP BY place_id`
+        ) pop
+        GROUP BY place_id`
     },
 
     /**
      * Households served decoction for one of `campaigns` (the decoction campaigns of the
      * index, with the dates they run and, unless they reach the whole scope, the place they
      * cover) on a contacted visit on a day the campaign runs, among those active that day;
-     * by place and day.
+     * by place and day. The households are not materialised; a row's campaign picks the one
+     * condition to test, whether the campaign reaches the row's place a bit computed per place.
      */
     decoctionServed: (
       f: Frame,
@@ -245,20 +251,46 @@ export const make = (sql: SqlClient.SqlClient) => {
       readonly place_id: string
       readonly local_date: LocalDate.LocalDate
       readonly n: number
-    }> =>
-      sql`WITH hh AS MATERIALIZED (${households(f)})
-        SELECT hh.place_id, o.local_date, count(DISTINCT hh.id) AS n
-        FROM hh CROSS JOIN visit_observations o ON o.household_id = hh.id AND o.kind = 'decoction'
-          AND o.local_date BETWEEN ${f.from} AND ${f.end} AND o.recorded_at < ${f.cutoff}
-        WHERE ${activeOn("hh", sql`o.local_date`)} AND o.campaign_id IN ${inList(campaigns.map((c) => c.id))} AND ${
-        sql.or(campaigns.map((c) =>
-          c.within === undefined
-            ? sql`(o.campaign_id = ${c.id} AND o.local_date BETWEEN ${c.from} AND ${c.to})`
-            : sql`(o.campaign_id = ${c.id} AND o.local_date BETWEEN ${c.from} AND ${c.to}
-              AND hh.place_id IN (SELECT descendant FROM place_closure WHERE ancestor = ${c.within}))`
-        ))
+    }> => {
+      // The places of the subtree, each with a bit per campaign that covers part of the scope
+      // (up to 62: SQLite's integers) set when the campaign reaches it, so a row tests a bit.
+      const within = campaigns.filter((c) => c.within !== undefined).slice(0, 62)
+      const bit = new Map(within.map((c, k) => [c, k]))
+      const reaches = (c: (typeof campaigns)[number]) => {
+        const k = bit.get(c)
+        return c.within === undefined
+          ? sql.literal("")
+          : k !== undefined
+          ? sql` AND (subtree.reach >> ${sql.literal(String(k))}) & 1`
+          : sql` AND subtree.descendant IN (SELECT descendant FROM place_closure WHERE ancestor = ${c.within})`
       }
-        GROUP BY hh.place_id, o.local_date`,
+      return sql`WITH subtree AS MATERIALIZED (
+          SELECT pc.descendant, ${
+        within.length === 0 ?
+          sql.literal("0") :
+          sql.join(" + ", false)(within.map((c, k) =>
+            sql`((pc.descendant IN (SELECT descendant FROM place_closure WHERE ancestor = ${c.within})) << ${
+              sql.literal(String(k))
+            })`
+          ))
+      } AS reach
+          FROM place_closure pc WHERE pc.ancestor = ${f.scope})
+        SELECT subtree.descendant AS place_id, o.local_date, count(DISTINCT h.id) AS n
+        FROM subtree
+          CROSS JOIN households h ON h.place_id = subtree.descendant AND ${
+        current("h", f.cutoff)
+      } AND h.active_from <= ${f.asOf}
+          CROSS JOIN visit_observations o ON o.household_id = h.id AND o.kind = 'decoction'
+            AND o.local_date BETWEEN ${f.from} AND ${f.end} AND o.recorded_at < ${f.cutoff}
+        WHERE ${activeOn("h", sql`o.local_date`)} AND ${
+        campaigns.length === 0 ? sql.literal("0") : sql`CASE o.campaign_id ${
+          sql.join(" ", false)(
+            campaigns.map((c) => sql`WHEN ${c.id} THEN o.local_date BETWEEN ${c.from} AND ${c.to}${reaches(c)}`)
+          )
+        } ELSE 0 END`
+      }
+        GROUP BY subtree.descendant, o.local_date`
+    },
 
     /** Arrival reports of the index's households whose arrival date is in `[from, f.end]`. */
     arrivals: (f: Frame, from: LocalDate.LocalDate): Rows<{ readonly data: string }> =>

@@ -28,24 +28,20 @@ export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix
     fix: "skip households whose applicable subjects and visits cannot change the tasks of the new date."
   },
   "rules.vs-json-rules-engine": {
-    why: "this row keeps each call's tasks (the comparison reads them) until the next call replaces them, while " +
-      "row rules.full keeps only their count: that, not the rules, is why 3 rules measure slower than 8. A kept " +
-      "result (4,274 tasks, about 3.2 MB: the explanations' words ~1.0 MB, being two-byte strings with names and " +
-      "addresses; explanation objects and fact references ~0.9 MB; the tasks and their ids ~0.9 MB) is still young " +
-      "when the next call allocates, so each scavenge during that call copies it and then promotes it to the old " +
-      "generation. On 2 cores at load 2-4 (another engineer working; S built once, 100 calls, " +
-      "`Engine.evaluate(pack, facts, { asOf, from, to, zone })` as the suite does, CPU per call with the " +
-      "collector's threads): the 3 rules 12.3-13.5 ms with the result dropped, 25.9-28.7 ms kept; the 8 rules " +
-      "25.1-27.9 ms dropped, 49.5-53.5 ms kept; with --trace-gc a scavenge takes 8-35 ms instead of 4.5-8 ms, " +
-      "with as many mark-compacts. The engine row 1b leaves alive during this row adds a little more. Beyond " +
-      "that, the baseline evaluates only the subjects and days that can have a task (about 22k engine runs) while " +
-      "Minqing's call also indexes the facts it is given (all 160k visits' instants read once, about 30% of its " +
-      "engine samples for these three rules). Tried and not kept: flattening the words and ids (3.49 -> 3.18 MB " +
-      "kept per call, CPU change lost in the noise at load 4), tasks as object literals (twice the CPU).",
-    fix: "a kept result that holds less: explanations built when first read (the words from the subject and its " +
-      "household, which the facts hold anyway), fact references shared within a call; or callers that need only " +
-      "states reading `Engine.views`. Then, as for the full evaluation: visits whose instants come as numbers or " +
-      "sorted would spare the read of every visit, and an engine that is kept evaluates without it."
+    why: "neither side holds a timed call's result into the next call (as in row rules.full); the tasks compared " +
+      "come from one more call of each. Minqing's call indexes the facts it is given (all 160k visits' instants " +
+      "read once, about 30% of its engine samples for these three rules) and builds every task's explanation " +
+      "(4,274 tasks, about 3.2 MB: words, explanation objects, fact references), while the baseline evaluates only " +
+      "the subjects and days that can have a task (about 22k engine runs). Measured before the suite stopped " +
+      "holding results (2 cores, load 2-4, S built once, 100 calls, CPU per call): the 3 rules 12.3-13.5 ms with " +
+      "the result dropped, 25.9-28.7 ms kept — a result held while the next call allocates is copied and promoted " +
+      "by each of its scavenges (8-35 ms each instead of 4.5-8 ms with --trace-gc). Tried and not kept: " +
+      "flattening the words and ids (3.49 -> 3.18 MB per call, CPU change lost in the noise), tasks as object " +
+      "literals (twice the CPU).",
+    fix: "explanations built when first read (the words from the subject and its household, which the facts hold " +
+      "anyway) and fact references shared within a call; callers that need only states can read `Engine.views`. " +
+      "Visits whose instants come as numbers or sorted would spare the read of every visit, and an engine that is " +
+      "kept evaluates without it."
   },
   "coverage.S": {
     why: "the target row computes the tasks in the call: the rules engine evaluates the whole pack (8 rules × 1,800 " +

@@ -28,6 +28,7 @@ import * as Engine from "./Engine.js"
 import type * as Fact from "./Fact.js"
 import type { Household } from "./Household.js"
 import type { HouseholdId, PlaceId, ResidentId } from "./Ids.js"
+import { byId, type Mutable, sortById } from "./internal/plain.js"
 import { bucket, type Buckets, lending, positions, sortVisits } from "./internal/visits.js"
 import type { Liaison } from "./Liaison.js"
 import * as LocalDate from "./LocalDate.js"
@@ -282,23 +283,6 @@ const EMPTY_VISITS: Metric.HouseholdVisits = { visits: [], days: [] }
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 
-/** Sorts a household's few records by id in place (insertion sort: no garbage). */
-const sortById = <A extends { readonly id: string }>(xs: Array<A>): void => {
-  if (xs.length > 16) {
-    xs.sort((a, b) => compareText(a.id, b.id))
-    return
-  }
-  for (let i = 1; i < xs.length; i++) {
-    const x = xs[i]
-    let j = i - 1
-    while (j >= 0 && xs[j].id > x.id) {
-      xs[j + 1] = xs[j]
-      j--
-    }
-    xs[j + 1] = x
-  }
-}
-
 /**
  * Facts known on `asOf` (households, residents, liaisons, arrivals, matters, visits), for a
  * rules engine or anything else that must not see later facts; with `households`, only the
@@ -418,7 +402,7 @@ export const makeIndex = (
 
   const liaisons = facts.liaisons
     .filter((l) => l.appointedFrom <= asOf && l.gridIds.some(inScope))
-    .sort((a, b) => compareText(a.id, b.id))
+    .sort(byId)
   const liaisonsByGrid = new Map<PlaceId, Array<Liaison>>()
   for (const l of liaisons) {
     for (const g of l.gridIds) {
@@ -820,34 +804,22 @@ const grow = <A>(xs: Array<A> | undefined, count: number, capacity: number): Arr
   return out
 }
 
-type Mutable<A> = { -readonly [K in keyof A]: A[K] }
-
-/** A member as a plain object (see internal/plain); every field present, undefined when absent. */
-function MemberObject(
-  this: Mutable<Metric.Member>,
+/** A member with the fields it has (made only when a reader opens its list). */
+const memberRow = (
   subject: Metric.Subject,
   status: Metric.Status,
   date: LocalDate.LocalDate | undefined,
   reason: Metric.Reason | undefined,
   value: number | undefined,
   stratum: string | undefined
-) {
-  this.subject = subject
-  this.status = status
-  ;(this as any).date = date
-  ;(this as any).reason = reason
-  ;(this as any).value = value
-  ;(this as any).stratum = stratum
+): Metric.Member => {
+  const m: Mutable<Metric.Member> = { subject, status }
+  if (date !== undefined) m.date = date
+  if (reason !== undefined) m.reason = reason
+  if (value !== undefined) m.value = value
+  if (stratum !== undefined) m.stratum = stratum
+  return m
 }
-MemberObject.prototype = Object.prototype
-const MemberRow = MemberObject as unknown as new(
-  subject: Metric.Subject,
-  status: Metric.Status,
-  date: LocalDate.LocalDate | undefined,
-  reason: Metric.Reason | undefined,
-  value: number | undefined,
-  stratum: string | undefined
-) => Metric.Member
 
 /**
  * A result's members, one row per member in the order the metric judged them, kept as
@@ -923,8 +895,7 @@ class Members {
     const built = this.#built ??= new Array(this.count)
     let m = built[k]
     if (m === undefined) {
-      // One shape for every member; absent fields are undefined.
-      m = new MemberRow(
+      m = memberRow(
         this.subjects[k],
         STATUSES[this.codes[k] & 3],
         this.dates?.[k],

@@ -39,7 +39,7 @@ import type * as Fact from "./Fact.js"
 import type { Household } from "./Household.js"
 import type { HouseholdId } from "./Ids.js"
 import { dateOfDay, epochDay } from "./internal/days.js"
-import { Window } from "./internal/plain.js"
+import { byId, type Mutable, sortById, Window } from "./internal/plain.js"
 import { borrowed, type Buckets, positions } from "./internal/visits.js"
 import type { Liaison } from "./Liaison.js"
 import * as LocalDate from "./LocalDate.js"
@@ -88,25 +88,6 @@ const DAY = 24 * 60 * 60 * 1000
 /** Epoch days beyond any date (small integers, so the engine's numbers stay unboxed). */
 const NEVER = 1 << 29
 const BEFORE_ALL = -(1 << 29)
-
-const byId = <A extends { readonly id: string }>(a: A, b: A) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-
-/** Sorts records by id in place: insertion sort for the few a household has, no garbage. */
-const sortById = <A extends { readonly id: string }>(xs: Array<A>): void => {
-  if (xs.length > 16) {
-    xs.sort(byId)
-    return
-  }
-  for (let i = 1; i < xs.length; i++) {
-    const x = xs[i]
-    let j = i - 1
-    while (j >= 0 && xs[j].id > x.id) {
-      xs[j + 1] = xs[j]
-      j--
-    }
-    xs[j + 1] = x
-  }
-}
 
 const indexOfId = (xs: ReadonlyArray<{ readonly id: string }>, id: string): number => {
   for (let i = 0; i < xs.length; i++) if (xs[i].id === id) return i
@@ -233,8 +214,6 @@ const explanationOf = (entry: Entry): Task["explanation"] => {
 
 // Tasks, views and explanations are plain objects made by constructors (see internal/plain):
 // an evaluation makes tens of thousands of them.
-
-type Mutable<A> = { -readonly [K in keyof A]: A[K] }
 
 function ExplanationObject(
   this: Mutable<Task["explanation"]>,

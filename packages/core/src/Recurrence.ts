@@ -23,6 +23,7 @@
  */
 import { dual } from "effect/Function"
 import * as Schema from "effect/Schema"
+import type { Mutable } from "./internal/plain.js"
 import * as LocalDate from "./LocalDate.js"
 
 /**
@@ -104,8 +105,6 @@ export const Recurrence = Schema.Struct({
  * @category models
  */
 export interface Recurrence extends Schema.Schema.Type<typeof Recurrence> {}
-
-type Mutable<A> = { -readonly [K in keyof A]: A[K] }
 
 // A rule builds a recurrence for every subject: plain objects made by constructors (see
 // internal/plain), one per shape, so absent bounds are absent keys.

@@ -7,6 +7,29 @@
  */
 import type { LocalDate } from "../LocalDate.js"
 
+/** A record's fields made writable, for the `this` of a constructor below or elsewhere. */
+export type Mutable<A> = { -readonly [K in keyof A]: A[K] }
+
+/** Orders records by id. */
+export const byId = <A extends { readonly id: string }>(a: A, b: A) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+
+/** Sorts records by id in place: insertion sort for the few a household has (no garbage). */
+export const sortById = <A extends { readonly id: string }>(xs: Array<A>): void => {
+  if (xs.length > 16) {
+    xs.sort(byId)
+    return
+  }
+  for (let i = 1; i < xs.length; i++) {
+    const x = xs[i]
+    let j = i - 1
+    while (j >= 0 && xs[j].id > x.id) {
+      xs[j + 1] = xs[j]
+      j--
+    }
+    xs[j + 1] = x
+  }
+}
+
 /** `{ from, to }`: a task's window. */
 export interface Window {
   readonly from: LocalDate

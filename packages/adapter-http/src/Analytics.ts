@@ -74,6 +74,11 @@ export const memoryOverrides = (initial: Overrides = {}): OverrideStore => {
   }
 }
 
+// The pack configured from the overrides last loaded, kept while the override store gives back
+// the same object (the in-memory store does until a save): configuring and fingerprinting the
+// pack on every request would cost more than a worklist read.
+const configuredPacks = new WeakMap<Overrides, { readonly base: RulePack.RulePack; readonly pack: RulePack.RulePack }>()
+
 /**
  * The effective pack: the base configured with the stored overrides. Overrides are
  * validated when saved; should stored ones no longer fit the pack, the base is used and
@@ -87,6 +92,8 @@ export const effectivePack = (
 ): Effect.Effect<{ readonly pack: RulePack.RulePack; readonly overrides: Overrides }, Problem.StoreError> =>
   Effect.gen(function*() {
     const overrides = yield* analytics.overrides.load
+    const kept = configuredPacks.get(overrides)
+    if (kept !== undefined && kept.base === analytics.pack) return { pack: kept.pack, overrides }
     const configured = RulePack.configure(analytics.pack, overrides)
     if (Either.isLeft(configured)) {
       yield* Effect.logWarning(
@@ -95,6 +102,7 @@ export const effectivePack = (
       )
       return { pack: analytics.pack, overrides: {} }
     }
+    configuredPacks.set(overrides, { base: analytics.pack, pack: configured.right })
     return { pack: configured.right, overrides }
   })
 

@@ -62,25 +62,9 @@ const overrideOf = (stored: unknown): typeof OverrideEntry.Type =>
     ? { enabled: false }
     : Either.getOrElse(Schema.decodeUnknownEither(OverrideEntry)(stored), () => ({}))
 
-// The effective pack of the overrides last loaded, kept while the override store gives back the
-// same object (the in-memory store does until a save): configuring the pack and fingerprinting it
-// again on every request would cost more than the worklist read.
-const effective = new WeakMap<
-  Analytics.Overrides,
-  { readonly base: RulePack.RulePack; readonly pack: RulePack.RulePack }
->()
-
 const current = Effect.gen(function*() {
   const analytics = yield* Analytics.Analytics
-  const loaded = yield* analytics.overrides.load.pipe(Effect.catchAll(serverError))
-  const kept = effective.get(loaded)
-  if (kept !== undefined && kept.base === analytics.pack) return { analytics, pack: kept.pack, overrides: loaded }
-  const { overrides, pack } = yield* Analytics.effectivePack({
-    ...analytics,
-    overrides: { ...analytics.overrides, load: Effect.succeed(loaded) }
-  })
-    .pipe(Effect.catchAll(serverError))
-  if (overrides === loaded) effective.set(loaded, { base: analytics.pack, pack })
+  const { overrides, pack } = yield* Analytics.effectivePack(analytics).pipe(Effect.catchAll(serverError))
   return { analytics, pack, overrides }
 })
 

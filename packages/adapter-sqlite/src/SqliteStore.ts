@@ -535,10 +535,10 @@ export const make = (
     const accounts = yield* SqliteAccounts.make(
       options.lockBudget === undefined ? {} : { lockBudget: options.lockBudget }
     )
-    const coverage = yield* SqliteCoverage.make
     const taskState = yield* SqliteTaskState.make(
       options.lockBudget === undefined ? {} : { lockBudget: options.lockBudget }
     )
+    const coverage = yield* SqliteCoverage.fromTaskState(taskState)
     return Context.make(Store.Store, store).pipe(
       Context.add(Accounts.Accounts, accounts),
       Context.add(SqliteCoverage.SqliteCoverage, coverage),

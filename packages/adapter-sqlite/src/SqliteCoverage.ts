@@ -38,6 +38,7 @@ import {
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import type * as Scope from "effect/Scope"
 import * as Facts from "./internal/coverage/facts.js"
 import { add, bump, layout, MetricTally, withoutMembers } from "./internal/coverage/figures.js"
 import * as Queries from "./internal/coverage/queries.js"
@@ -680,7 +681,11 @@ export const fromTaskState = (
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Shape, never, SqlClient.SqlClient | Deployment.Deployment> = Effect.flatMap(
+export const make: Effect.Effect<
+  Shape,
+  never,
+  SqlClient.SqlClient | Deployment.Deployment | Scope.Scope
+> = Effect.flatMap(
   SqliteTaskState.make(),
   fromTaskState
 )

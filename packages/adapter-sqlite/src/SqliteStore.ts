@@ -30,6 +30,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as internal from "./internal/database.js"
 import * as GroupCommit from "./internal/groupCommit.js"
@@ -110,7 +111,7 @@ export const make = (
     | TaskState.TaskState
   >,
   Problem.StoreError,
-  SqlClient.SqlClient | Deployment.Deployment
+  SqlClient.SqlClient | Deployment.Deployment | Scope.Scope
 > =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
@@ -597,4 +598,4 @@ export const layer = (
   Store.Store | Accounts.Accounts | SqliteCoverage.SqliteCoverage | CoverageStore.CoverageStore | TaskState.TaskState,
   Problem.StoreError,
   Deployment.Deployment
-> => Layer.effectContext(make(options)).pipe(Layer.provide(layerClient(options)))
+> => Layer.scopedContext(make(options)).pipe(Layer.provide(layerClient(options)))

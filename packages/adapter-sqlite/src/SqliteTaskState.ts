@@ -38,8 +38,9 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Runtime from "effect/Runtime"
+import * as FiberSet from "effect/FiberSet"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import * as internal from "./internal/database.js"
 import { decodeData } from "./internal/tables.js"
 import * as WorklistQuery from "./internal/worklistQuery.js"
@@ -298,7 +299,8 @@ const GRIDS_PER_WRITE = 16
 
 /**
  * The service on the `SqlClient` in context (a SQLite client whose file `SqliteStore` has
- * migrated). `SqliteStore.layer` builds it on the store's connection.
+ * migrated). `SqliteStore.layer` builds it on the store's connection. Its background refresh
+ * (`refreshWhenQuietFor`) runs in the scope it is made in, and stops when that scope closes.
  *
  * @example
  * ```ts
@@ -325,7 +327,7 @@ const GRIDS_PER_WRITE = 16
  */
 export const make = (
   options: Options = {}
-): Effect.Effect<Shape, never, SqlClient.SqlClient | Deployment.Deployment> =>
+): Effect.Effect<Shape, never, SqlClient.SqlClient | Deployment.Deployment | Scope.Scope> =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const { zone } = yield* Deployment.Deployment
@@ -954,7 +956,9 @@ export const make = (
       ? undefined
       : Duration.toMillis(options.refreshWhenQuietFor ?? Duration.seconds(1))
     if (quietMillis !== undefined) {
-      const runtime = yield* Effect.runtime<never>()
+      // The refresh runs in fibers of the service's scope: closing it (the store's layer) interrupts them.
+      const run = yield* FiberSet.makeRuntime<never>()
+      let closed = false
       let lastWrite = 0
       let pending = false
       let running = false
@@ -994,9 +998,10 @@ export const make = (
         Effect.catchAllCause((cause) => Effect.logDebug("task state: background refresh stopped", cause))
       )
       const start = (): void => {
+        if (closed) return
         running = true
         pending = false
-        Runtime.runFork(runtime)(Effect.ensuring(
+        run(Effect.ensuring(
           loop,
           Effect.sync(() => {
             running = false
@@ -1004,11 +1009,18 @@ export const make = (
           })
         ))
       }
-      afterWriteListeners.set(sql, (now) => {
+      const listener = (now: number): void => {
         lastWrite = Math.max(lastWrite, now)
         pending = true
         if (!running) start()
-      })
+      }
+      afterWriteListeners.set(sql, listener)
+      yield* Effect.addFinalizer(() =>
+        Effect.sync(() => {
+          closed = true
+          if (afterWriteListeners.get(sql) === listener) afterWriteListeners.delete(sql)
+        })
+      )
     }
 
     return { worklist, tasks, refreshGrids }

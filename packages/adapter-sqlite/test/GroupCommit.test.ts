@@ -8,7 +8,7 @@ import { admin, DeploymentLive, NOW, roster, tempFile, visit } from "./fixtures.
 /** The store and the SQL client of its connection, on a fresh temporary file. */
 const layer = Layer.unwrapScoped(
   Effect.map(tempFile, (filename) =>
-    Layer.effectContext(SqliteStore.make()).pipe(
+    Layer.scopedContext(SqliteStore.make()).pipe(
       Layer.provideMerge(SqliteStore.layerClient({ filename })),
       Layer.provide(DeploymentLive)
     ))

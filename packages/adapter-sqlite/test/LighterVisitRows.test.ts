@@ -8,7 +8,7 @@ import { DeploymentLive, tempFile } from "./fixtures.js"
 
 const layer = Layer.unwrapScoped(
   Effect.map(tempFile, (filename) =>
-    Layer.effectContext(SqliteStore.make()).pipe(
+    Layer.scopedContext(SqliteStore.make()).pipe(
       Layer.provideMerge(SqliteStore.layerClient({ filename })),
       Layer.provideMerge(DeploymentLive)
     ))

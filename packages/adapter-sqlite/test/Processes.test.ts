@@ -71,7 +71,7 @@ const inspect = <A, E>(
     return yield* f(sql, store)
   }).pipe(
     Effect.provide(
-      Layer.effectContext(SqliteStore.make()).pipe(
+      Layer.scopedContext(SqliteStore.make()).pipe(
         Layer.provideMerge(SqliteStore.layerClient({ filename })),
         Layer.provide(DeploymentLive)
       )

@@ -7,7 +7,7 @@ import { actor, admin, DeploymentLive, fact, household, NOW, resident, roster, t
 
 const layer = Layer.unwrapScoped(
   Effect.map(tempFile, (filename) =>
-    Layer.effectContext(SqliteStore.make()).pipe(
+    Layer.scopedContext(SqliteStore.make()).pipe(
       Layer.provideMerge(SqliteStore.layerClient({ filename })),
       Layer.provide(DeploymentLive)
     ))

@@ -394,7 +394,7 @@ describe("SqliteCoverage.report", () => {
       }).pipe(
         Effect.provide(Layer.provideMerge(
           Layer.unwrapScoped(Effect.map(tempFile, (filename) =>
-            Layer.effectContext(SqliteStore.make()).pipe(
+            Layer.scopedContext(SqliteStore.make()).pipe(
               Layer.provideMerge(SqliteStore.layerClient({ filename }))
             ))),
           Deployment.layer({ zone: "Asia/Shanghai" })
@@ -520,7 +520,7 @@ describe("SqliteCoverage.report", () => {
         const filename = yield* tempFile
         const deployment = Deployment.layer({ zone: "Asia/Shanghai" })
         const open = Layer.provideMerge(
-          Layer.effectContext(SqliteStore.make()).pipe(Layer.provideMerge(SqliteStore.layerClient({ filename }))),
+          Layer.scopedContext(SqliteStore.make()).pipe(Layer.provideMerge(SqliteStore.layerClient({ filename }))),
           deployment
         )
         const period = { from: LocalDate.addDays(scenario.today, -6), to: scenario.today }

@@ -8,7 +8,7 @@ import { actor, admin, DeploymentLive, household, NOW, resident, roster, tempFil
 /** The store and the SQL client of its connection, on a fresh temporary file. */
 const layerWithClient = Layer.unwrapScoped(
   Effect.map(tempFile, (filename) =>
-    Layer.effectContext(SqliteStore.make()).pipe(
+    Layer.scopedContext(SqliteStore.make()).pipe(
       Layer.provideMerge(SqliteStore.layerClient({ filename })),
       Layer.provide(DeploymentLive)
     ))
@@ -100,7 +100,7 @@ describe("SqliteStore", () => {
         assert.strictEqual(read.items.length, 0, "the visit's household is in no place of the admin's tree")
       }).pipe(
         Effect.provide(
-          Layer.effectContext(SqliteStore.make()).pipe(
+          Layer.scopedContext(SqliteStore.make()).pipe(
             Layer.provideMerge(SqliteStore.layerClient({ filename })),
             Layer.provide(DeploymentLive)
           )
@@ -111,7 +111,7 @@ describe("SqliteStore", () => {
   it.scoped("refuses a file written by a newer version of the package", () =>
     Effect.gen(function*() {
       const filename = yield* tempFile
-      const open = Layer.effectContext(SqliteStore.make()).pipe(
+      const open = Layer.scopedContext(SqliteStore.make()).pipe(
         Layer.provideMerge(SqliteStore.layerClient({ filename })),
         Layer.provide(DeploymentLive)
       )

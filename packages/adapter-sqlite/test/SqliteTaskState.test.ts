@@ -1,6 +1,6 @@
 import { SqlClient, Statement } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
-import { SqliteStore } from "@minqing/adapter-sqlite"
+import { SqliteStore, SqliteTaskState } from "@minqing/adapter-sqlite"
 import { BuiltInRules, Deployment, Ids, LocalDate, RulePack, Store, TaskState, type Worklist } from "@minqing/core"
 import { TaskStateSuite } from "@minqing/core/testing"
 import { Effect, Either, Layer, TestClock } from "effect"
@@ -12,7 +12,7 @@ import { actor, admin, DeploymentLive, NOW, roster, tempFile, visit } from "./fi
 
 /** A new database file in a fresh temporary directory, with the SQL client exposed. */
 const onFile = (filename: string) =>
-  Layer.effectContext(SqliteStore.make()).pipe(
+  Layer.scopedContext(SqliteStore.make()).pipe(
     Layer.provideMerge(SqliteStore.layerClient({ filename })),
     Layer.provideMerge(DeploymentLive)
   )
@@ -137,6 +137,36 @@ describe("SqliteTaskState", () => {
       assert.deepStrictEqual(list, yield* expected.worklist(liaison1, BuiltInRules.pack, { date: d10, liaisonId: l1 }))
       assert.deepStrictEqual(sweeps(list), ["h1"], "h2 was visited: its sweep is done")
       assert.deepStrictEqual(captured.filter((text) => /^\s*(INSERT|DELETE|UPDATE|BEGIN)/i.test(text)), [], "no write")
+    }).pipe(Effect.provide(fresh)))
+
+  it.scoped("a task state's background refresh stops when its scope closes, even one already waiting for writes to pause", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(NOW)
+      const sql = yield* SqlClient.SqlClient
+      const store = yield* Store.Store
+      yield* store.write(admin, roster)
+      const stale = Effect.map(
+        sql<{ readonly stale: number }>`SELECT count(*) AS stale FROM task_grids g
+          WHERE g.dirty_seq < (SELECT coalesce(max(d.seq), 0) FROM task_dirty d WHERE d.place_id = g.place_id)`,
+        ([r]) => r.stale
+      )
+      // A second task state on the store's connection (as `SqliteCoverage.make` makes one), in a
+      // scope of its own: it keeps g1, and the write below starts its wait for writes to pause.
+      yield* Effect.scoped(Effect.gen(function*() {
+        const own = yield* SqliteTaskState.make()
+        yield* own.worklist(liaison1, BuiltInRules.pack, { date: d10, liaisonId: l1 })
+        yield* store.write(admin, [visit("v2", "h2", "l1", "2021-05-10T02:00:00Z")])
+      }))
+      assert.strictEqual(yield* stale, 1, "the write marked g1 stale")
+      // The writes paused long ago; a refresh still running would have brought g1 current.
+      yield* TestClock.adjust("10 seconds")
+      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 300)))
+      assert.strictEqual(yield* stale, 1, "nothing refreshed g1 after its task state was closed")
+      // A write now reaches no closed task state either.
+      yield* store.write(admin, [visit("v3", "h1", "l1", "2021-05-10T02:00:05Z")])
+      yield* TestClock.adjust("10 seconds")
+      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 300)))
+      assert.strictEqual(yield* stale, 1)
     }).pipe(Effect.provide(fresh)))
 
   it.scoped("a date outside a grid's horizon and an overridden pack get rows of their own", () =>

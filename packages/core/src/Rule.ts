@@ -661,6 +661,11 @@ export interface ScheduleContext<P> extends Context<P> {
  */
 export interface Rule<S, P> extends Pipeable {
   readonly id: string
+  /**
+   * Raised whenever what the rule computes changes: stores that keep computed tasks (the
+   * SQLite task state) key them by the pack's ids, versions and parameters
+   * (`TaskState.fingerprint`), so a changed rule under the same version keeps its old answers.
+   */
   readonly version: number
   readonly title: Labels.Label
   readonly description: string

@@ -73,6 +73,18 @@ const encoded = (f: Fact.Fact) => WriteCheck.encode(f)
 const byId = <A extends { readonly id: string }>(xs: ReadonlyArray<A>): Array<A> =>
   [...xs].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
 const idsOf = (xs: ReadonlyArray<{ readonly id: string }>): Array<string> => xs.map((x) => x.id).sort()
+
+/** The sorted ids of every kind of fact in a bundle. */
+const idsByKind = (facts: Fact.Facts) => ({
+  places: idsOf(facts.places),
+  liaisons: idsOf(facts.liaisons),
+  households: idsOf(facts.households),
+  residents: idsOf(facts.residents),
+  visits: idsOf(facts.visits),
+  arrivals: idsOf(facts.arrivals),
+  matters: idsOf(facts.matters),
+  campaigns: idsOf(facts.campaigns)
+})
 const sameFacts = (actual: ReadonlyArray<Fact.Fact>, expected: ReadonlyArray<Fact.Fact>, what: string) =>
   A.equal(byId(actual).map(encoded), byId(expected).map(encoded), what)
 const ofTag = <T extends Fact.Tag>(tag: T, facts: ReadonlyArray<Fact.Fact> = F.all): Array<Fact.Of<T>> =>
@@ -723,16 +735,7 @@ const scope: ReadonlyArray<Case> = [
       yield* seed
       const facts = yield* Effect.flatMap(Store.Store, (s) => s.load(actors.westLiaison))
       yield* A.equal(
-        {
-          places: idsOf(facts.places),
-          liaisons: idsOf(facts.liaisons),
-          households: idsOf(facts.households),
-          residents: idsOf(facts.residents),
-          visits: idsOf(facts.visits),
-          arrivals: idsOf(facts.arrivals),
-          matters: idsOf(facts.matters),
-          campaigns: idsOf(facts.campaigns)
-        },
+        idsByKind(facts),
         {
           places: [ids.subdistrict, ids.grid21, ids.village2].sort(),
           liaisons: [ids.liaison21],
@@ -805,16 +808,7 @@ const load: ReadonlyArray<Case> = [
       yield* seed
       const facts = yield* Effect.flatMap(Store.Store, (s) => s.load(actors.admin, { scope: ids.grid11 }))
       yield* A.equal(
-        {
-          places: idsOf(facts.places),
-          liaisons: idsOf(facts.liaisons),
-          households: idsOf(facts.households),
-          residents: idsOf(facts.residents),
-          visits: idsOf(facts.visits),
-          arrivals: idsOf(facts.arrivals),
-          matters: idsOf(facts.matters),
-          campaigns: idsOf(facts.campaigns)
-        },
+        idsByKind(facts),
         {
           places: [ids.subdistrict, ids.village1, ids.grid11].sort(),
           liaisons: [ids.liaison11],

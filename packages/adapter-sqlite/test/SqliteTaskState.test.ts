@@ -47,6 +47,14 @@ const sweeps = (list: { readonly stops: ReadonlyArray<Worklist.Stop> }) =>
 const count = (sql: SqlClient.SqlClient, table: string) =>
   Effect.map(sql<{ readonly n: number }>`SELECT count(*) AS n FROM ${sql(table)}`, ([r]) => r.n)
 
+/** How many kept grids writes have marked stale since they were last computed. */
+const staleGrids = (sql: SqlClient.SqlClient) =>
+  Effect.map(
+    sql<{ readonly stale: number }>`SELECT count(*) AS stale FROM task_grids g
+      WHERE g.dirty_seq < (SELECT coalesce(max(d.seq), 0) FROM task_dirty d WHERE d.place_id = g.place_id)`,
+    ([r]) => r.stale
+  )
+
 describe("SqliteTaskState", () => {
   it.scoped("computes a grid on its first read and then re-evaluates only the households writes touch", () =>
     Effect.gen(function*() {
@@ -113,11 +121,7 @@ describe("SqliteTaskState", () => {
       const expected = yield* reference
       yield* store.write(admin, roster)
       yield* state.worklist(liaison1, BuiltInRules.pack, { date: d10, liaisonId: l1 })
-      const current = Effect.map(
-        sql<{ readonly stale: number }>`SELECT count(*) AS stale FROM task_grids g
-          WHERE g.dirty_seq < (SELECT coalesce(max(d.seq), 0) FROM task_dirty d WHERE d.place_id = g.place_id)`,
-        ([r]) => r.stale === 0
-      )
+      const current = Effect.map(staleGrids(sql), (n) => n === 0)
       yield* store.write(admin, [visit("v2", "h2", "l1", "2021-05-10T02:00:00Z")])
       assert.isFalse(yield* current, "the write marked h2 stale")
       // Writes keep coming (the clock has not moved): nothing is refreshed yet.
@@ -145,11 +149,7 @@ describe("SqliteTaskState", () => {
       const sql = yield* SqlClient.SqlClient
       const store = yield* Store.Store
       yield* store.write(admin, roster)
-      const stale = Effect.map(
-        sql<{ readonly stale: number }>`SELECT count(*) AS stale FROM task_grids g
-          WHERE g.dirty_seq < (SELECT coalesce(max(d.seq), 0) FROM task_dirty d WHERE d.place_id = g.place_id)`,
-        ([r]) => r.stale
-      )
+      const stale = staleGrids(sql)
       // A second task state on the store's connection (as `SqliteCoverage.make` makes one), in a
       // scope of its own: it keeps g1, and the write below starts its wait for writes to pause.
       yield* Effect.scoped(Effect.gen(function*() {

@@ -12,10 +12,9 @@ export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix
       "item of a CPU profile, a fifth to a third of the engine's samples under load), then only the visits of the " +
       "days the windows reach (3 for today's tasks, ~5,400 visits) are filed, in one pass, into lists of their " +
       "size; then 8 rules × 1,800 households build applicability and recurrences, and 6,131 tasks are made with " +
-      "their explanations (words and fact references: most of the ~9 MB a call allocates). A profile on the " +
-      "loaded machine (load 9-12, 60 calls, the same minute) puts a call at 15-18 ms of engine samples and 5-9 " +
-      "ms of collector, against 28-37 and 18-32 before (commits 9021b2d..66051d2); the wall time at load 11-12 " +
-      "was 48 ms (45.5 ms idle before).",
+      "their explanations (words and fact references: most of what a call allocates, so the collector's share " +
+      "of a CPU profile grows with the machine's load). The indexed row below is the same evaluation without " +
+      "reading every visit.",
     fix: "keep an engine (`Engine.make` once, `Engine.update` per new fact, `Engine.moveTo` per date), as a " +
       "server or a device would: the indexed row is the same evaluation without the read of every visit; or give " +
       "the engine the visits' instants as numbers (a column, as the SQLite adapter reads them) or sorted by " +
@@ -32,12 +31,9 @@ export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix
       "come from one more call of each. Minqing's call indexes the facts it is given (all 160k visits' instants " +
       "read once, about 30% of its engine samples for these three rules) and builds every task's explanation " +
       "(4,274 tasks, about 3.2 MB: words, explanation objects, fact references), while the baseline evaluates only " +
-      "the subjects and days that can have a task (about 22k engine runs). Measured before the suite stopped " +
-      "holding results (2 cores, load 2-4, S built once, 100 calls, CPU per call): the 3 rules 12.3-13.5 ms with " +
-      "the result dropped, 25.9-28.7 ms kept — a result held while the next call allocates is copied and promoted " +
-      "by each of its scavenges (8-35 ms each instead of 4.5-8 ms with --trace-gc). Tried and not kept: " +
-      "flattening the words and ids (3.49 -> 3.18 MB per call, CPU change lost in the noise), tasks as object " +
-      "literals (twice the CPU).",
+      "the subjects and days that can have a task (about 22k engine runs). A caller that holds one result while " +
+      "the next call allocates pays more on either side: the held result is copied and promoted by each of the " +
+      "next call's scavenges (`node --trace-gc` shows it).",
     fix: "explanations built when first read (the words from the subject and its household, which the facts hold " +
       "anyway) and fact references shared within a call; callers that need only states can read `Engine.views`. " +
       "Visits whose instants come as numbers or sorted would spare the read of every visit, and an engine that is " +
@@ -51,8 +47,8 @@ export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix
       "bucket them by day (no order is guaranteed in Facts; the rules engine shares the buckets), the period's visits " +
       "filed by household, then ~100k judgements (household screening 8 × 1,800, decoction 7 × 1,800, vaccination " +
       "4 × ~4,400 residents, compliance ~31,000 tasks…) counted in one pass; member lists are made only when a reader " +
-      "opens one. On 2 cores at load 10–12, CPU per call interleaved with the code before this round: full report " +
-      "136 → 98 ms (median), tasks held 79 → 59 ms, without the task metrics 88 → 74 ms, figures and members identical.",
+      "opens one. The two rows below split the call: without the task metrics (no rules engine) and with the " +
+      "tasks already held.",
     fix: "a faster cold rules engine (the rules row's work: the same evaluation, and most of the garbage), or a kept " +
       "engine whose tasks the report reads (the held-tasks row); then the visits' instants read once per call " +
       "(a store that hands visits in time order, or their local days, would let the report find the period without " +

@@ -303,32 +303,27 @@ export const fromTaskState = (
         let liaisonVisits: Map<string, number> | undefined
         let masks: ReadonlyArray<Queries.MaskGroup> | undefined
         if (screening.length > 0 && days.length > 0 && days.length <= 53 && workloadVisits.length > 0) {
-          const byGroup = new Map<string, Queries.MaskGroup & { n: number }>()
+          const byGroup: Array<Queries.MaskGroup> = []
           const counts = new Map<string, number>()
           const several: Array<string> = []
           for (const r of yield* q.householdVisits(f)) {
-            const [n, mask, lo, hi] = r.s.split("\u001f")
-            const key = `${r.place_id}\u0000${r.active_from}\u0000${r.active_until}\u0000${mask}`
-            const g = byGroup.get(key)
-            if (g === undefined) {
-              byGroup.set(key, {
-                place_id: r.place_id,
-                active_from: r.active_from,
+            if (r.kind === "g") {
+              byGroup.push({
+                place_id: r.key,
+                active_from: r.active_from!,
                 active_until: r.active_until,
-                mask: Number(mask),
-                n: 1
+                mask: r.mask!,
+                n: r.n
               })
-            } else g.n++
-            if (n === "0") continue
-            if (lo === hi) counts.set(lo, (counts.get(lo) ?? 0) + Number(n))
-            else several.push(r.id)
+            } else if (r.kind === "l") counts.set(r.key, (counts.get(r.key) ?? 0) + r.n)
+            else several.push(r.key)
           }
           for (let i = 0; i < several.length; i += 500) {
             for (const r of yield* q.visitsByLiaisonOf(f, several.slice(i, i + 500))) {
               counts.set(r.liaison_id, (counts.get(r.liaison_id) ?? 0) + r.n)
             }
           }
-          masks = [...byGroup.values()]
+          masks = byGroup
           liaisonVisits = counts
         } else if (screening.length > 0 && days.length <= 53) masks = yield* q.contactedDays(f)
         const groups = masks !== undefined
@@ -386,17 +381,25 @@ export const fromTaskState = (
           const running = campaigns.filter((c) =>
             c.kind === "decoction" && (scopeIds.has(c.scopeId) || tree.isWithin(scope, c.scopeId))
           )
-          const served = days.length === 0 || running.length === 0
-            ? []
-            : yield* q.decoctionServed(
-              f,
-              running.map((c) => ({
-                id: c.id,
-                from: c.period.from,
-                to: c.period.to,
-                within: tree.isWithin(scope, c.scopeId) ? undefined : c.scopeId
-              }))
-            )
+          const served: Array<{ readonly place_id: string; readonly local_date: string; readonly n: number }> = []
+          if (days.length > 0 && running.length > 0) {
+            const tested = running.map((c) => ({
+              id: c.id,
+              from: c.period.from,
+              to: c.period.to,
+              within: tree.isWithin(scope, c.scopeId) ? undefined : c.scopeId
+            }))
+            if (days.length <= 53) {
+              for (const g of yield* q.decoctionDays(f, tested)) {
+                if (g.mask === 0) continue
+                for (let k = 0; k < days.length; k++) {
+                  if (contactedOn(g, k) && activeOn(g, days[k])) {
+                    served.push({ place_id: g.place_id, local_date: days[k], n: g.n })
+                  }
+                }
+              }
+            } else served.push(...(yield* q.decoctionServed(f, tested)))
+          }
           const dayIndex = new Map(days.map((d, k) => [d as string, k]))
           for (const m of decoction) {
             const t = new MetricTally(m, n, days)

@@ -34,7 +34,7 @@ const explainable = /^\s*(WITH|SELECT|UPDATE|DELETE|INSERT\s+(OR\s+\w+\s+)?INTO\
  * (`json_each(?)`); and `task_packs`, a row per rule pack in use.
  */
 const harmless =
-  /^SCAN (CONSTANT ROW|\(subquery|hh\b|subtree\b|reached\b|r\b|x\b|checked\b|population\b|contacted\b|task_packs\b|\w+ VIRTUAL TABLE)/
+  /^SCAN (CONSTANT ROW|\(subquery|hh\b|per\b|subtree\b|reached\b|r\b|x\b|checked\b|population\b|contacted\b|task_packs\b|\w+ VIRTUAL TABLE)/
 /** Whether a table has a row at all: reads one entry whatever the plan says. */
 const exists = /^\s*SELECT 1 AS one FROM \w+ LIMIT 1\s*$/
 const tables =

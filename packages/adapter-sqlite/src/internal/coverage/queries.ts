@@ -33,6 +33,14 @@ export interface MaskGroup {
   readonly n: number
 }
 
+/** A decoction campaign as the queries test it: `within` the place it covers, unless it reaches the whole scope. @internal */
+export interface DecoctionCampaign {
+  readonly id: string
+  readonly from: LocalDate.LocalDate
+  readonly to: LocalDate.LocalDate
+  readonly within: string | undefined
+}
+
 /** @internal */
 export const make = (sql: SqlClient.SqlClient) => {
   const inList = (values: ReadonlyArray<string | number>) =>
@@ -53,6 +61,41 @@ export const make = (sql: SqlClient.SqlClient) => {
   const activeOn = (alias: string, date: Statement<unknown>) => {
     const a = sql.literal(alias)
     return sql`${a}.active_from <= ${date} AND (${a}.active_until IS NULL OR ${a}.active_until >= ${date})`
+  }
+
+  /**
+   * The places of the subtree (`subtree`), each with a bit per campaign that covers part of
+   * the scope (up to 62: SQLite's integers) set when the campaign reaches it, and the test
+   * (`served`) of an observation `o` of a household of `subtree`'s place.
+   */
+  const decoction = (f: Frame, campaigns: ReadonlyArray<DecoctionCampaign>) => {
+    const within = campaigns.filter((c) => c.within !== undefined).slice(0, 62)
+    const bit = new Map(within.map((c, k) => [c, k]))
+    const reaches = (c: DecoctionCampaign) => {
+      const k = bit.get(c)
+      return c.within === undefined
+        ? sql.literal("")
+        : k !== undefined
+        ? sql` AND (subtree.reach >> ${sql.literal(String(k))}) & 1`
+        : sql` AND subtree.descendant IN (SELECT descendant FROM place_closure WHERE ancestor = ${c.within})`
+    }
+    const subtree = sql`subtree AS MATERIALIZED (
+          SELECT pc.descendant, ${
+      within.length === 0 ?
+        sql.literal("0") :
+        sql.join(" + ", false)(within.map((c, k) =>
+          sql`((pc.descendant IN (SELECT descendant FROM place_closure WHERE ancestor = ${c.within})) << ${
+            sql.literal(String(k))
+          })`
+        ))
+    } AS reach
+          FROM place_closure pc WHERE pc.ancestor = ${f.scope})`
+    const served = campaigns.length === 0 ? sql.literal("0") : sql`CASE o.campaign_id ${
+      sql.join(" ", false)(
+        campaigns.map((c) => sql`WHEN ${c.id} THEN o.local_date BETWEEN ${c.from} AND ${c.to}${reaches(c)}`)
+      )
+    } ELSE 0 END`
+    return { subtree, served }
   }
 
   return {
@@ -122,26 +165,42 @@ export const make = (sql: SqlClient.SqlClient) => {
         GROUP BY place_id, active_from, active_until, mask`,
 
     /**
-     * One pass over the period's visits of each of the index's households (at most 53 days):
-     * its place and validity dates, and as text (fields split by U+001F) how many visits it
-     * had, the days it was contacted as a mask (bit `k`: day `k` of the period), and the
-     * smallest and largest liaison id among its visits (equal: one liaison made them all).
+     * One pass over the period's visits of each of the index's households (at most 53 days),
+     * summed in SQL so that only a few rows reach JavaScript. Rows of kind `g`: the households
+     * of a place (`key`) with the same validity dates contacted on the same days of the period
+     * (`mask`, bit `k`: day `k`), `n` of them; kind `l`: `n` visits made by liaison `key` to
+     * households only they visited in the period; kind `s`: a household (`key`) visited by
+     * several liaisons, counted by `visitsByLiaisonOf`. Each household's visits give, as text,
+     * their count, the mask and their one liaison (empty when several), split again in SQL.
      */
     householdVisits: (f: Frame): Rows<{
-      readonly id: string
-      readonly place_id: string
-      readonly active_from: LocalDate.LocalDate
+      readonly kind: "g" | "l" | "s"
+      readonly key: string
+      readonly active_from: LocalDate.LocalDate | null
       readonly active_until: LocalDate.LocalDate | null
-      readonly s: string
+      readonly mask: number | null
+      readonly n: number
     }> =>
-      sql`WITH hh AS MATERIALIZED (${households(f)})
-        SELECT hh.id, hh.place_id, hh.active_from, hh.active_until, (
-          SELECT count(*) || char(31) || coalesce(sum(DISTINCT CASE WHEN v.outcome = 'contacted'
-              THEN 1 << CAST(julianday(v.local_date) - julianday(${f.from}) AS INTEGER) END), 0)
-            || char(31) || coalesce(min(v.liaison_id), '') || char(31) || coalesce(max(v.liaison_id), '')
-          FROM visits v WHERE v.household_id = hh.id AND v.local_date BETWEEN ${f.from} AND ${f.end}
-            AND v.recorded_at < ${f.cutoff}) AS s
-        FROM hh`,
+      sql`WITH per AS MATERIALIZED (
+          SELECT hh.id, hh.place_id, hh.active_from, hh.active_until, (
+            SELECT count(*) || ' ' || coalesce(sum(DISTINCT CASE WHEN v.outcome = 'contacted'
+                THEN 1 << CAST(julianday(v.local_date) - julianday(${f.from}) AS INTEGER) END), 0)
+              || ' ' || CASE WHEN min(v.liaison_id) = max(v.liaison_id) THEN min(v.liaison_id) ELSE '' END
+            FROM visits v WHERE v.household_id = hh.id AND v.local_date BETWEEN ${f.from} AND ${f.end}
+              AND v.recorded_at < ${f.cutoff}) AS s
+          FROM (${households(f)}) hh),
+        split AS (
+          SELECT id, place_id, active_from, active_until, CAST(s AS INTEGER) AS visits,
+            substr(s, instr(s, ' ') + 1) AS rest FROM per)
+        SELECT 'g' AS kind, place_id AS key, active_from, active_until, CAST(rest AS INTEGER) AS mask, count(*) AS n
+          FROM split GROUP BY place_id, active_from, active_until, CAST(rest AS INTEGER)
+        UNION ALL
+        SELECT 'l', substr(rest, instr(rest, ' ') + 1), NULL, NULL, NULL, sum(visits)
+          FROM split WHERE visits > 0 AND substr(rest, instr(rest, ' ') + 1) <> ''
+          GROUP BY substr(rest, instr(rest, ' ') + 1)
+        UNION ALL
+        SELECT 's', id, NULL, NULL, NULL, visits
+          FROM split WHERE visits > 0 AND substr(rest, instr(rest, ' ') + 1) = ''`,
 
     /** Visits made in the period to some households, by liaison. */
     visitsByLiaisonOf: (
@@ -238,43 +297,16 @@ export const make = (sql: SqlClient.SqlClient) => {
      * cover) on a contacted visit on a day the campaign runs, among those active that day;
      * by place and day. The households are not materialised; a row's campaign picks the one
      * condition to test, whether the campaign reaches the row's place a bit computed per place.
+     * For periods of more than 53 days: `decoctionDays` serves the others without sorting the
+     * period's observations.
      */
-    decoctionServed: (
-      f: Frame,
-      campaigns: ReadonlyArray<{
-        readonly id: string
-        readonly from: LocalDate.LocalDate
-        readonly to: LocalDate.LocalDate
-        readonly within: string | undefined
-      }>
-    ): Rows<{
+    decoctionServed: (f: Frame, campaigns: ReadonlyArray<DecoctionCampaign>): Rows<{
       readonly place_id: string
       readonly local_date: LocalDate.LocalDate
       readonly n: number
     }> => {
-      // The places of the subtree, each with a bit per campaign that covers part of the scope
-      // (up to 62: SQLite's integers) set when the campaign reaches it, so a row tests a bit.
-      const within = campaigns.filter((c) => c.within !== undefined).slice(0, 62)
-      const bit = new Map(within.map((c, k) => [c, k]))
-      const reaches = (c: (typeof campaigns)[number]) => {
-        const k = bit.get(c)
-        return c.within === undefined
-          ? sql.literal("")
-          : k !== undefined
-          ? sql` AND (subtree.reach >> ${sql.literal(String(k))}) & 1`
-          : sql` AND subtree.descendant IN (SELECT descendant FROM place_closure WHERE ancestor = ${c.within})`
-      }
-      return sql`WITH subtree AS MATERIALIZED (
-          SELECT pc.descendant, ${
-        within.length === 0 ?
-          sql.literal("0") :
-          sql.join(" + ", false)(within.map((c, k) =>
-            sql`((pc.descendant IN (SELECT descendant FROM place_closure WHERE ancestor = ${c.within})) << ${
-              sql.literal(String(k))
-            })`
-          ))
-      } AS reach
-          FROM place_closure pc WHERE pc.ancestor = ${f.scope})
+      const d = decoction(f, campaigns)
+      return sql`WITH ${d.subtree}
         SELECT subtree.descendant AS place_id, o.local_date, count(DISTINCT h.id) AS n
         FROM subtree
           CROSS JOIN households h ON h.place_id = subtree.descendant AND ${
@@ -282,14 +314,30 @@ export const make = (sql: SqlClient.SqlClient) => {
       } AND h.active_from <= ${f.asOf}
           CROSS JOIN visit_observations o ON o.household_id = h.id AND o.kind = 'decoction'
             AND o.local_date BETWEEN ${f.from} AND ${f.end} AND o.recorded_at < ${f.cutoff}
-        WHERE ${activeOn("h", sql`o.local_date`)} AND ${
-        campaigns.length === 0 ? sql.literal("0") : sql`CASE o.campaign_id ${
-          sql.join(" ", false)(
-            campaigns.map((c) => sql`WHEN ${c.id} THEN o.local_date BETWEEN ${c.from} AND ${c.to}${reaches(c)}`)
-          )
-        } ELSE 0 END`
-      }
+        WHERE ${activeOn("h", sql`o.local_date`)} AND ${d.served}
         GROUP BY subtree.descendant, o.local_date`
+    },
+
+    /**
+     * What `decoctionServed` counts, for periods of at most 53 days: the index's households
+     * grouped by place, validity dates and the days of the period (bit `k`: day `k`) they were
+     * served decoction, whether or not they were active that day (the caller tests it). Each
+     * household's observations are read in index order; only the groups are sorted.
+     */
+    decoctionDays: (f: Frame, campaigns: ReadonlyArray<DecoctionCampaign>): Rows<MaskGroup> => {
+      const d = decoction(f, campaigns)
+      return sql`WITH ${d.subtree}, per AS MATERIALIZED (
+          SELECT subtree.descendant AS place_id, h.active_from, h.active_until, (
+            SELECT coalesce(sum(DISTINCT 1 << CAST(julianday(o.local_date) - julianday(${f.from}) AS INTEGER)), 0)
+            FROM visit_observations o WHERE o.household_id = h.id AND o.kind = 'decoction'
+              AND o.local_date BETWEEN ${f.from} AND ${f.end} AND o.recorded_at < ${f.cutoff} AND ${d.served}
+          ) AS mask
+          FROM subtree
+            CROSS JOIN households h ON h.place_id = subtree.descendant AND ${
+        current("h", f.cutoff)
+      } AND h.active_from <= ${f.asOf})
+        SELECT place_id, active_from, active_until, mask, count(*) AS n FROM per
+        GROUP BY place_id, active_from, active_until, mask`
     },
 
     /** Arrival reports of the index's households whose arrival date is in `[from, f.end]`. */

@@ -125,19 +125,25 @@ const rollUp = (t: Tally, parent: Int32Array) => {
   }
 }
 
+/**
+ * The number as a small integer when it is one: read from a `Float64Array`, a count would
+ * otherwise be kept as a boxed double, and a report at M holds millions of them.
+ */
+const small = (x: number): number => ((x | 0) === x ? x | 0 : x)
+
 const countsOf = (t: Tally, i: number, scoring: Metric.Scoring): Coverage.Counts => {
-  const population = t.population[i]
-  const excluded = t.excluded[i]
-  const denominator = population - excluded
-  const numerator = t.numerator[i]
+  const population = small(t.population[i])
+  const excluded = small(t.excluded[i])
+  const denominator = small(population - excluded)
+  const numerator = small(t.numerator[i])
   return {
     population,
     excluded,
     denominator,
     numerator,
-    missing: scoring === "proportion" ? denominator - numerator : 0,
-    observed: t.observed[i],
-    sum: t.sum[i]
+    missing: scoring === "proportion" ? small(denominator - numerator) : 0,
+    observed: small(t.observed[i]),
+    sum: small(t.sum[i])
   }
 }
 

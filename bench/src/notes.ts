@@ -67,25 +67,23 @@ export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix
       "already share one pass over the period's visits."
   },
   "coverage.M": {
-    why: "the SQL part of the 14 other metrics. Statement by statement on a copy of the M file at load ~10 (a " +
-      "report of 18-20 s there): visits per liaison 2.4 s (the period's ~700,000 visits, joined to the index's " +
-      "households), the screening masks 2.4 s (the same visits, contacted ones), decoction served 1.7 s (its " +
-      "observations), vaccination 0.8 s (~300,000 residents); the three task metrics now cost 0.45 s of SQL (257,000 " +
-      "tally rows instead of 3.1 million task rows, which took 10.5 s) plus listing grids and checking they are " +
-      "current. Bringing the kept task state current is not in the figure (row coverage.sqlite.M.task-state).",
-    fix: "(done since: screening and visits per liaison in one pass over the period's visits, 1.6 s instead of " +
-      "2.4 + 2.4 s in the same setting; then, on a copy of the M file near idle (load 2-3, interleaved A/B, 5 runs " +
-      "each), vaccination 0.93-1.0 s -> 0.58-0.67 s: one pass from place_closure through households and residents " +
-      "with no materialised table or GROUP BY sort, the primary-course table as a CASE, and a resident's check one " +
-      "search of the new partial index visit_observations_checks (migration 9) instead of 263,000 checked " +
-      "residents put in a temporary B-tree; decoction 1.06-1.12 s -> 0.86-0.94 s: a row tests only its own " +
-      "campaign's condition, whether that campaign reaches the place a bit computed once per place. What is left " +
-      "of decoction is reading its ~636,000 observation rows (~0.4-0.6 s) and sorting them for the per-day " +
-      "distinct count) per-grid daily tallies of contacted " +
-      "households, visits per liaison and decoction served, kept like the task tallies (counted for grids whose " +
-      "visits changed, from a mark the write already makes), so a figure reads a row per grid and day rather " +
-      "than per household-day; exact only for as-of dates after the last late upload, with the current path " +
-      "for the others."
+    why: "the SQL of the 14 metrics that are not tasks: a CPU profile of the report (node --cpu-prof) has about " +
+      "three quarters of it inside SQLite, in four statements that read rows per household-day or per resident: " +
+      "decoction served (the period's ~636,000 decoction observations of the M file, read in index order into a " +
+      "mask of the days each household was served), the one pass over each household's visits of the period " +
+      "(~681,000) that gives the screening masks and visits per liaison, the vaccination population (~235,000 " +
+      "residents of target age, each with one search of the vaccination checks' index) and the task tallies " +
+      "(~157,000 tally rows grouped by grid and rule). The rest is JavaScript: the roll-up and the figures of 17 " +
+      "metrics x 3,411 places, and decoding the scope's places and liaisons. Bringing the kept task state current " +
+      "is not in the figure (row coverage.sqlite.M.task-state).",
+    fix: "(done since: screening and visits per liaison summed in SQL, so a few thousand group rows reach " +
+      "JavaScript instead of a row per household; decoction from each household's days served, read in index " +
+      "order, instead of sorting the period's observations by place and day for a distinct count.) What is left " +
+      "is reading those rows at all: per-grid daily tallies of contacted households, visits per liaison and " +
+      "decoction served, kept like the task tallies (counted for grids whose visits changed, from a mark the " +
+      "write already makes), so a figure reads a row per grid and day rather than per household-day; exact only " +
+      "for as-of dates after the last late upload, with the current path for the others. The < 1 s target needs " +
+      "that, and the vaccination population as per-grid tallies by age band and dose count."
   },
   "coverage.M.ratio": {
     why: "the baseline computes two figures (screening and vaccination); the pushdown computes seventeen, and its " +
@@ -94,17 +92,16 @@ export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix
     fix: "the same as for the M time: per-grid daily tallies."
   },
   "coverage.M.rss": {
-    why: "the runtime and modules (the note gives the figure before the first report), the scope's places and " +
-      "liaisons decoded for the roll-up, SQLite's temporary B-trees for the grouped statements (temp_store is " +
-      "MEMORY) and what the garbage collector has not yet returned. Nothing is decoded per household any more; on " +
-      "a copy of the M file two full reports peaked at 470-556 MiB across runs (load ~10), with the V8 heap at " +
-      "140-180 MiB after each and ~230 MiB of RSS before the first: the rest is transient, SQLite's temporary " +
-      "B-trees (materialised households and vaccination population, grouped rows) and the rows handed to " +
-      "JavaScript (100,000 per-household visit summaries).",
-    fix: "read the places and liaisons as the columns the roll-up needs instead of decoding them; materialise " +
-      "fewer temporary tables (the vaccination population grouped in one pass), or let temporary tables spill to " +
-      "a file during a report; per-grid daily tallies (see the M note) would hand JavaScript a row per grid and " +
-      "day."
+    why: "mostly garbage the collector has not collected yet. A report at M builds ~58,000 figures (17 metrics x " +
+      "3,411 places, with strata and daily series) that live until it returns, so they and the rows read meanwhile " +
+      "are promoted to V8's old generation, which V8 lets grow by roughly a report's worth each time, to several " +
+      "hundred MB, before a full collection. The live set after a report is small (the store's runtime and the " +
+      "last report); SQLite's temporary B-trees (temp_store is MEMORY) hold at most the 99,000 per-household rows " +
+      "the grouped statements sum. The counts of the figures are now kept as small integers rather than boxed " +
+      "doubles, which roughly halves the heap numbers a report holds.",
+    fix: "bound the old generation of the process that serves reports (node --max-old-space-size=256 or so: " +
+      "V8 then collects between reports, at no visible cost in time), or collect between iterations in the " +
+      "benchmark; per-grid daily tallies (see the M note) would also read far fewer rows per report."
   },
   "storage.ingest": {
     why: "SQLite's own work and the commits, then the JavaScript of the check. Since migration 7 a visit costs a " +

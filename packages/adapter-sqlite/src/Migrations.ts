@@ -530,6 +530,32 @@ export const m0009_vaccination_checks: Effect.Effect<void, SqlError, SqlClient.S
 })
 
 /**
+ * Version 10: lighter rows per visit, second round (`SqliteStore`'s writes).
+ *
+ * - `placements` gains `first_seq`: a row `(place_id, seq, first_seq)` with `first_seq` set
+ *   places every write from `first_seq` to `seq` at `place_id`. The write path records a run
+ *   of visits written one after the other at one grid (a device's upload, a bulk import) as
+ *   one such row instead of a row per visit; every write in such a run is a visit, and the
+ *   readers (the change feed and the audit trail by subtree) list the run's visits through
+ *   `visits`' `seq`. A row without `first_seq` places its own write, as before.
+ * - `placements_by_seq` goes: no reader looks placements up by `seq` alone (they are read
+ *   by place, then `seq`), and every write paid for an entry in it.
+ *
+ * Nothing is rewritten: the rows already there keep meaning what they meant.
+ *
+ * @since 0.1.0
+ * @category migrations
+ */
+export const m0010_placement_runs: Effect.Effect<void, SqlError, SqlClient.SqlClient> = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const statements = [
+    `ALTER TABLE placements ADD COLUMN first_seq INTEGER`,
+    `DROP INDEX IF EXISTS placements_by_seq`
+  ]
+  for (const statement of statements) yield* sql.unsafe(statement).raw
+})
+
+/**
  * Every migration, by `<id>_<name>`.
  *
  * @since 0.1.0
@@ -544,7 +570,8 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
   "0006_task_state_layout": m0006_task_state_layout,
   "0007_lighter_visit_rows": m0007_lighter_visit_rows,
   "0008_task_tallies": m0008_task_tallies,
-  "0009_vaccination_checks": m0009_vaccination_checks
+  "0009_vaccination_checks": m0009_vaccination_checks,
+  "0010_placement_runs": m0010_placement_runs
 }
 
 /**
@@ -553,7 +580,7 @@ export const migrations: Record<string, Effect.Effect<void, unknown, SqlClient.S
  * @since 0.1.0
  * @category migrations
  */
-export const latest = 9
+export const latest = 10
 
 /**
  * Runs the migrations not yet applied, in order, inside the caller's transaction.

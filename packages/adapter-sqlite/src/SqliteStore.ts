@@ -212,6 +212,14 @@ export const make = (
         ? sql`${a}.superseded_at IS NULL`
         : sql`${a}.recorded_at < ${cutoff} AND (${a}.superseded_at IS NULL OR ${a}.superseded_at >= ${cutoff})`
     }
+    /**
+     * The writes placed at these places after `after`: a placement row's own `seq`, and the
+     * visits of a run the row places as a whole (`first_seq` to `seq`, migration 10).
+     */
+    const placedAt = (places: Statement<unknown>, after: number) =>
+      sql`SELECT p.seq FROM placements p WHERE p.place_id IN (${places}) AND p.seq > ${after}
+        UNION SELECT v.seq FROM placements p JOIN visits v ON v.seq >= p.first_seq AND v.seq < p.seq
+        WHERE p.place_id IN (${places}) AND p.seq > ${after} AND p.first_seq IS NOT NULL AND v.seq > ${after}`
     const householdsIn = (roots: ReadonlyArray<Ids.PlaceId>, cutoff: number | undefined) =>
       sql`SELECT h.id FROM households h WHERE h.place_id IN (${subtree(roots)}) AND ${
         validAt("Household", cutoff, "h")
@@ -419,7 +427,7 @@ export const make = (
           // covering them), and versions that followed a household into the subtrees.
           const entries = yield* sql<{ readonly seq: number; readonly tag: Fact.Tag }>`
             SELECT a.seq, a.tag FROM audit a WHERE a.seq IN (
-              SELECT p.seq FROM placements p WHERE p.place_id IN (${subtree(roots)}) AND p.seq > ${from}
+              ${placedAt(subtree(roots), from)}
               UNION SELECT p.seq FROM placements p WHERE p.place_id IN (${above(roots)}) AND p.seq > ${from}
               UNION SELECT r.seq FROM relocations r WHERE r.place_id IN (${subtree(roots)}) AND r.seq > ${from}
             ) ORDER BY a.seq LIMIT ${Math.max(limit, 200)}`
@@ -472,7 +480,7 @@ export const make = (
               SELECT seq FROM audit WHERE id = ${auditOptions.id} AND tag <> 'Visit'
               UNION ALL SELECT seq FROM visits WHERE id = ${auditOptions.id})`
         }
-          AND a.seq IN (SELECT p.seq FROM placements p WHERE p.place_id IN (${subtree(roots)}) AND p.seq > ${after})
+          AND a.seq IN (${placedAt(subtree(roots), after)})
           ORDER BY a.seq LIMIT ${limit}`
         const data = new Map<number, unknown>()
         for (const tag of Fact.tags) {

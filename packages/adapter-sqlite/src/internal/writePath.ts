@@ -25,7 +25,22 @@ type Value = string | number | null
 /** Rows per multi-row insert: a few statements per batch, well under SQLite's bound parameters. */
 const ROWS_PER_INSERT = 100
 
-const OBSERVATION_COLUMNS = [
+/** A table's insert: its columns, each row's tuple (bound values, then constants) and the values a row binds. */
+interface Target {
+  readonly key: string
+  readonly head: string
+  readonly tuple: string
+  readonly width: number
+}
+
+const targetOf = (table: string, columns: ReadonlyArray<string>, constants: Record<string, string> = {}): Target => ({
+  key: `${table}(${columns.join(",")}|${Object.keys(constants).join(",")})`,
+  head: `INSERT INTO ${table} (${[...columns, ...Object.keys(constants)].join(", ")}) VALUES `,
+  tuple: `(${[...columns.map(() => "?"), ...Object.values(constants)].join(", ")})`,
+  width: columns.length
+})
+
+const OBSERVATIONS = targetOf("visit_observations", [
   "household_id",
   "kind",
   "local_date",
@@ -36,11 +51,18 @@ const OBSERVATION_COLUMNS = [
   "arrival_id",
   "campaign_id",
   "matter_id"
-]
+])
 
-const AUDIT_COLUMNS = ["seq", "at", "actor_id", "role", "operation", "tag", "id", "before_seq"]
+const AUDIT = targetOf("audit", ["seq", "at", "actor_id", "role", "operation", "tag", "id", "before_seq"])
 
-const PLACEMENT_COLUMNS = ["place_id", "seq"]
+/** A visit's audit row: always a creation (a visit is never updated), with no version before it. */
+const VISIT_AUDIT = targetOf("audit", ["seq", "at", "actor_id", "role", "id"], {
+  operation: "'create'",
+  tag: "'Visit'"
+})
+
+/** `first_seq` set: the row places every write from `first_seq` to `seq`, a run of visits (migration 10). */
+const PLACEMENTS = targetOf("placements", ["place_id", "seq", "first_seq"])
 
 /** Decoded versions kept for the lookups (all tables together); cleared when full. */
 const CACHE_SIZE = 20_000
@@ -132,27 +154,26 @@ export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePa
   // ---------------------------------------------------------------------------------------
   // Inserts
 
-  /** Statement texts by table and rows per statement (a few fixed sizes, each prepared once). */
+  /** Statement texts by target and rows per statement (a few fixed sizes, each prepared once). */
   const insertTexts = new Map<string, string>()
-  const insertText = (table: string, columns: ReadonlyArray<string>, rows: number) => {
-    const key = `${table}\u0000${rows}`
+  const insertText = (target: Target, rows: number) => {
+    const key = `${target.key}\u0000${rows}`
     let text = insertTexts.get(key)
     if (text === undefined) {
-      const tuple = `(${columns.map(() => "?").join(", ")})`
-      text = `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${new Array(rows).fill(tuple).join(", ")}`
+      text = `${target.head}${new Array(rows).fill(target.tuple).join(", ")}`
       insertTexts.set(key, text)
     }
     return text
   }
 
   /**
-   * Inserts rows bound in one flat array (`columns.length` values a row): full statements of
+   * Inserts rows bound in one flat array (`target.width` values a row): full statements of
    * `ROWS_PER_INSERT` rows, then the rest in statements of 64, 32, …, 1 rows, so every text
    * has one of a few sizes and the client's statement cache reuses it batch after batch.
    */
-  const insertRows = (table: string, columns: ReadonlyArray<string>, values: ReadonlyArray<Value>) =>
+  const insertRows = (target: Target, values: ReadonlyArray<Value>) =>
     Effect.gen(function*() {
-      const width = columns.length
+      const width = target.width
       const total = values.length / width
       let done = 0
       while (done < total) {
@@ -162,26 +183,29 @@ export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePa
           rows = 1
           while (rows * 2 <= left) rows *= 2
         }
-        yield* sql.unsafe(insertText(table, columns, rows), values.slice(done * width, (done + rows) * width)).raw
+        yield* sql.unsafe(insertText(target, rows), values.slice(done * width, (done + rows) * width)).raw
         done += rows
       }
     })
 
-  /** The columns of each table's rows, in insert order. */
-  const columnsByTag = new Map<Fact.Tag, ReadonlyArray<string>>()
-  const tableColumns = (fact: Fact.Fact): ReadonlyArray<string> => {
-    let columns = columnsByTag.get(fact._tag)
-    if (columns === undefined) {
+  /** Where each kind's rows go: its table's columns, in insert order. */
+  const targetsByTag = new Map<Fact.Tag, Target>()
+  const tableTarget = (fact: Fact.Fact): Target => {
+    let target = targetsByTag.get(fact._tag)
+    if (target === undefined) {
       const own = Object.keys(columnsOf(fact, zone))
-      columns = fact._tag === "Visit"
-        ? ["id", "seq", ...own, "recorded_at", "data"]
-        : ["seq", "id", ...own, "recorded_at", "superseded_at", "data"]
-      columnsByTag.set(fact._tag, columns)
+      target = targetOf(
+        tableOf[fact._tag],
+        fact._tag === "Visit"
+          ? ["id", "seq", ...own, "recorded_at", "data"]
+          : ["seq", "id", ...own, "recorded_at", "superseded_at", "data"]
+      )
+      targetsByTag.set(fact._tag, target)
     }
-    return columns
+    return target
   }
 
-  /** A visit's row, in the order of `tableColumns` (the columns of `columnsOf`), then its observations' rows. */
+  /** A visit's row, in the order of `tableTarget` (the columns of `columnsOf`), then its observations' rows. */
   const pushVisit = (
     visit: Fact.Of<"Visit">,
     json: string,
@@ -241,7 +265,18 @@ export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePa
       for (let i = 0; i < writes.length; i++) if (writes[i].tag !== "Visit") lastIndex.set(key(writes[i]), i)
 
       const audit: Array<Value> = []
+      const visitAudit: Array<Value> = []
       const placements: Array<Value> = []
+      // Visits written one after the other at one grid share one placement row: the grid,
+      // the run's last `seq` and its first.
+      let runPlace: string | undefined
+      let runFirst = 0
+      let runLast = 0
+      const endRun = () => {
+        if (runPlace === undefined) return
+        placements.push(runPlace, runLast, runFirst === runLast ? null : runFirst)
+        runPlace = undefined
+      }
       const versions = new Map<Fact.Tag, Array<Value>>()
       const visits: Array<Value> = []
       const observations: Array<Value> = []
@@ -255,10 +290,22 @@ export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePa
           if (!created) before = latestSeq.get(k) ?? null
           latestSeq.set(k, seq)
         }
-        audit.push(seq, now, actor.id, actor.role, created ? "create" : "update", w.tag, w.id, before)
-        if (w.anchors.length <= 1) placements.push(w.anchors[0] ?? w.anchor, seq)
-        else for (const place of new Set(w.anchors)) placements.push(place, seq)
+        if (w.tag === "Visit") visitAudit.push(seq, now, actor.id, actor.role, w.id)
+        else audit.push(seq, now, actor.id, actor.role, created ? "create" : "update", w.tag, w.id, before)
         const fact = w.fact
+        if (fact._tag === "Visit" && w.anchors.length === 1) {
+          const place = w.anchors[0]
+          if (place === runPlace && seq === runLast + 1) runLast = seq
+          else {
+            endRun()
+            runPlace = place
+            runFirst = runLast = seq
+          }
+        } else {
+          endRun()
+          if (w.anchors.length <= 1) placements.push(w.anchors[0] ?? w.anchor, seq, null)
+          else for (const place of new Set(w.anchors)) placements.push(place, seq, null)
+        }
         if (fact._tag === "Visit") {
           pushVisit(fact, w.json, seq, now, visits, observations)
           continue
@@ -269,8 +316,10 @@ export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePa
         for (const v of Object.values(columnsOf(fact, zone))) rows.push(v)
         rows.push(now, lastIndex.get(key(w)) === i ? null : now, w.json)
       }
-      yield* insertRows("audit", AUDIT_COLUMNS, audit)
-      yield* insertRows("placements", PLACEMENT_COLUMNS, placements)
+      endRun()
+      yield* insertRows(AUDIT, audit)
+      yield* insertRows(VISIT_AUDIT, visitAudit)
+      yield* insertRows(PLACEMENTS, placements)
       if (visits.length > 0) versions.set("Visit", visits)
 
       for (const tag of Fact.tags) {
@@ -285,9 +334,9 @@ export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePa
         const rows = versions.get(tag)
         if (rows === undefined) continue
         const first = writes.find((w) => w.tag === tag)!
-        yield* insertRows(tableOf[tag], tableColumns(first.fact), rows)
+        yield* insertRows(tableTarget(first.fact), rows)
       }
-      yield* insertRows("visit_observations", OBSERVATION_COLUMNS, observations)
+      yield* insertRows(OBSERVATIONS, observations)
 
       // Versions recorded at a household that moved follow it to its new grid.
       for (const w of writes) {

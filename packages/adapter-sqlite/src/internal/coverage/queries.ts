@@ -57,6 +57,14 @@ export const make = (sql: SqlClient.SqlClient) => {
       WHERE h.place_id IN (SELECT descendant FROM place_closure WHERE ancestor = ${f.scope})
       AND ${current("h", f.cutoff)} AND h.active_from <= ${f.asOf}`
 
+  /**
+   * The index's households as a join (`pc`, then `h`), for statements that read a few rows of
+   * theirs: the caller adds `pc.ancestor = scope` (nothing is materialised).
+   */
+  const indexHouseholds = (f: Frame) =>
+    sql`place_closure pc CROSS JOIN households h ON h.place_id = pc.descendant AND ${current("h", f.cutoff)}
+          AND h.active_from <= ${f.asOf}`
+
   /** Whether `alias` (a household) is active on the date (a column or a bound value). */
   const activeOn = (alias: string, date: Statement<unknown>) => {
     const a = sql.literal(alias)
@@ -342,17 +350,17 @@ export const make = (sql: SqlClient.SqlClient) => {
 
     /** Arrival reports of the index's households whose arrival date is in `[from, f.end]`. */
     arrivals: (f: Frame, from: LocalDate.LocalDate): Rows<{ readonly data: string }> =>
-      sql`WITH hh AS MATERIALIZED (${households(f)})
-        SELECT a.data FROM hh CROSS JOIN arrivals a ON a.household_id = hh.id AND ${current("a", f.cutoff)}
-        WHERE coalesce(json_extract(a.data, '$.actualArrival'), json_extract(a.data, '$.expectedArrival'))
-          BETWEEN ${from} AND ${f.end}`,
+      sql`SELECT a.data FROM ${indexHouseholds(f)}
+          CROSS JOIN arrivals a ON a.household_id = h.id AND ${current("a", f.cutoff)}
+        WHERE pc.ancestor = ${f.scope} AND coalesce(json_extract(a.data, '$.actualArrival'),
+          json_extract(a.data, '$.expectedArrival')) BETWEEN ${from} AND ${f.end}`,
 
     /** Matters of the index's households open at, or opened or resolved after, the instant `since` (ISO). */
     matters: (f: Frame, since: string): Rows<{ readonly data: string }> =>
-      sql`WITH hh AS MATERIALIZED (${households(f)})
-        SELECT m.data FROM hh CROSS JOIN matters m ON m.household_id = hh.id AND ${current("m", f.cutoff)}
-        WHERE json_extract(m.data, '$.resolution') IS NULL OR json_extract(m.data, '$.resolution.at') >= ${since}
-          OR json_extract(m.data, '$.openedAt') >= ${since}`,
+      sql`SELECT m.data FROM ${indexHouseholds(f)}
+          CROSS JOIN matters m ON m.household_id = h.id AND ${current("m", f.cutoff)}
+        WHERE pc.ancestor = ${f.scope} AND (json_extract(m.data, '$.resolution') IS NULL
+          OR json_extract(m.data, '$.resolution.at') >= ${since} OR json_extract(m.data, '$.openedAt') >= ${since})`,
 
     /** Versions of households by id (known at the cutoff). */
     householdsById: (f: Frame, ids: ReadonlyArray<string>): Rows<{ readonly data: string }> =>

@@ -75,8 +75,9 @@ export const make = (sql: SqlClient.SqlClient) => {
     /** The grids of the scope's current households: the ones the kept state is kept for. */
     grids: (f: Frame): Effect.Effect<ReadonlyArray<string>, SqlError> =>
       Effect.map(
-        sql<{ readonly place_id: string }>`SELECT DISTINCT h.place_id FROM households h
-          WHERE h.superseded_at IS NULL AND h.place_id IN (${subtree(f)})`,
+        sql<{ readonly place_id: string }>`SELECT pc.descendant AS place_id FROM place_closure pc
+          WHERE pc.ancestor = ${f.scope} AND EXISTS (
+            SELECT 1 FROM households h WHERE h.place_id = pc.descendant AND h.superseded_at IS NULL)`,
         (rows) => rows.map((r) => r.place_id)
       ),
 

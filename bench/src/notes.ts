@@ -104,27 +104,30 @@ export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix
       "benchmark; per-grid daily tallies (see the M note) would also read far fewer rows per report."
   },
   "storage.ingest": {
-    why: "SQLite's own work and the commits, then the JavaScript of the check. Since migration 7 a visit costs a " +
-      "visit row (four indexes: id, seq, by household, and the table), its observation rows (bound from the decoded " +
-      "visit; the trigger that parsed the stored JSON with `json_each` is gone), an audit row (no longer in the " +
-      "audit-by-id index) and a placement row; the by-liaison index, which no reader used, is gone. Timing every " +
-      "statement of a run on a machine at load ~10: visit rows 30 µs a visit and observation rows 21 (before: 130 " +
-      "for both, trigger included, in a run at the same load), the 18 commits (synchronous FULL; each writes back " +
-      "most leaf pages of the by-household and by-id indexes, which a batch spread over every household touches) " +
-      "28 µs (before: 84), lookups 11, placement 5, audit 2. The write path now binds a batch's rows from one flat " +
-      "array per table in statements of a few fixed sizes, and the check allocates nothing per item unless it " +
-      "reports a problem: interleaved runs of this row at load ~4 gave 11,900 and 11,600 rows/s against 10,600 and " +
-      "10,700 before (+10%; the raw baseline swung 55k–72k in the same minutes). A CPU profile of the same ingest at " +
-      "load 4 (70 µs of CPU a visit once warm): statements and commits inside better-sqlite3 about 38 µs, the check " +
-      "13 µs (7 of them the fast encoder building each visit's encoded form and JSON), decoding the stored records " +
-      "the lookups return 3, the binding 2, the rest Effect and the collector. The raw baseline writes two tables " +
-      "with three indexes and commits once.",
-    fix: "for a bulk import, batches larger than 1,000 (the commits are a third of the gap, and each commit rewrites " +
-      "the pages the batch's households share); one audit row per batch that `Store.audit` expands into its entries " +
-      "(the visits table must be rebuilt without its foreign key to `audit` for that); the visit row carrying its " +
-      "grid instead of a placement row needs an index of its own for the change feed, so it saves little; a visit " +
-      "encoder of its own (the general walk checks each refinement and formats the instant through Effect); the " +
-      "JavaScript is no longer the larger part."
+    why: "SQLite's own work and the commits, then the JavaScript of the check. A visit costs a visit row (the " +
+      "table and three indexes: id, seq, by household), its observation rows (bound from the decoded visit, in the " +
+      "table clustered by household and, for vaccination checks, migration 9's index), an audit row, and since " +
+      "migration 10 a share of one placement row: visits written one after the other at one grid are placed by one " +
+      "row (the grid, the run's first and last seq) that the change feed and the audit by subtree expand through " +
+      "the visits' seq, so a batch of this row (one day's visits in household order) writes a few dozen placement " +
+      "rows instead of 1,000, and no longer the by-seq index of placements that no reader used. Each of the 18 " +
+      "commits (synchronous FULL) writes back every page its batch touched: one day's visits spread over half the " +
+      "households, so each batch rewrites most leaf pages of the household-ordered B-trees (observations, visits " +
+      "by household, visits by id, the checks index), where the raw baseline, one transaction, writes each page " +
+      "once; one commit in the run also checkpoints the log. Then the check (the fast encoder building each " +
+      "visit's encoded form and JSON), decoding what the lookups return, Effect and the collector. Interleaved " +
+      "runs of `pnpm bench --only storage` against the code before migration 10, three each, load 3-4.5: " +
+      "17,343, 19,066 and 18,582 rows/s against 18,175, 16,958 and 16,341 (medians 18,582 and 16,958, +10%); " +
+      "the raw baseline swung from 51k to 75k rows/s in the same minutes, so the ratio moved between 0.24 and " +
+      "0.32. The raw baseline writes two tables with three indexes and commits once.",
+    fix: "for a bulk import, batches larger than 1,000 (the commits are the largest part, and each rewrites the " +
+      "pages the batch's households share); one audit row per run of visits, which `Store.audit` would expand " +
+      "into its entries: the visits and placements tables must first be rebuilt without their foreign keys to " +
+      "`audit` (better-sqlite3 runs SQLite in defensive mode, so the schema cannot be edited in place), a " +
+      "rewrite of the whole file at M, in which visits could also be keyed by seq (one index less); the lookups " +
+      "reading a stored record's JSON only when it is not decoded already (safe only for versions known to be " +
+      "committed); larger pages (fewer frames a commit, but every read changes: only with read measurements); a " +
+      "visit encoder of its own (the general walk checks each refinement)."
   },
   "storage.worklist.p50": {
     why: "the adapter keeps tasks in the file (`SqliteTaskState`) and a read is one SQL statement on the " +
@@ -163,15 +166,19 @@ export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix
       "let a client ask for a worklist without explanations (fetching them per task when shown)."
   },
   "http.visits.S": {
-    why: "each POST pays the ingest row's per-visit SQL (visit and observation rows, audit and placement rows, " +
-      "lookups, the task state's stale marks) and WriteCheck for 50 visits, the bearer token's lookup and the " +
-      "HttpApi stack; the payload now decodes through the core's compiled fast path (`WriteCheck.fastDecoding`, " +
-      "Effect's parser only for a batch it refuses) and the receipts are not validated again. Both servers wait for " +
-      "a sync of the log before answering (synchronous FULL), but Minqing's concurrent POSTs share it (group " +
-      "commit) where the bare server syncs once per request. On a machine at load ~10 both servers get a fraction " +
-      "of a core and the ratio moves by ±0.2 between runs.",
-    fix: "the ingest row's remaining levers (one audit row per batch, less allocation in the check); encoding the " +
-      "receipts without Effect's parser; fewer Effect steps in the authentication middleware."
+    why: "each POST pays the ingest row's per-visit SQL (visit and observation rows, audit rows, one placement row " +
+      "for its 50 visits, which are one liaison's and so one run at one grid since migration 10, lookups, the task " +
+      "state's stale marks) and WriteCheck for 50 visits, the bearer token's lookup and the HttpApi stack; the " +
+      "payload decodes through the core's compiled fast path (`WriteCheck.fastDecoding`, Effect's parser only for " +
+      "a batch it refuses) and the receipts are not validated again. Both servers wait for a sync of the log " +
+      "before answering (synchronous FULL), but Minqing's concurrent POSTs share it (group commit) where the bare " +
+      "server syncs once per request. On a shared machine both servers get a fraction of a core and the ratio " +
+      "swings: four runs of `pnpm bench --only http` alternating with the code before migration 10, load 2-3, " +
+      "gave 164 and 96 req/s (0.65 and 0.49×) against 103 and 102 (0.32 and 0.28×), the bare server between 194 " +
+      "and 364 req/s.",
+    fix: "the ingest row's remaining levers (one audit row per run of visits, the lookups' decoding, less " +
+      "allocation in the check); encoding the receipts without Effect's parser; fewer Effect steps in the " +
+      "authentication middleware."
   },
   "http.visits.M": {
     why: "what the S row pays, on a file of 3M visits: the 50 visits of a POST land in 50 places of each " +

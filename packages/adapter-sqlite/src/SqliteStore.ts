@@ -522,21 +522,34 @@ export const make = (
     // ---------------------------------------------------------------------------------------
     // Writes
 
-    const { lookup, persist } = WritePath.make(sql, zone)
+    const { committed, lookup, persist } = WritePath.make(sql, zone)
+    // What is visible outside a transaction is committed.
+    if (Option.isNone(yield* Effect.serviceOption(SqlClient.TransactionConnection))) {
+      const [opened] = yield* Effect.mapError(
+        sql<{ readonly top: number | null }>`SELECT max(seq) AS top FROM audit`,
+        internal.toStoreError("opening the database")
+      )
+      committed(opened?.top ?? 0)
+    }
 
     const write = (
       actor: Access.Actor,
       facts: ReadonlyArray<Fact.Fact>
     ): Effect.Effect<ReadonlyArray<Store.Receipt>, Problem.Rejected | Problem.StoreError> =>
       Effect.gen(function*() {
-        const now = yield* Clock.currentTimeMillis
-        const plan = yield* WriteCheck.check({ actor, facts, settings, now, lookup })
-        yield* persist(actor, plan.writes, now)
-        // Task state: the households these writes touch are stale, in this same transaction.
-        yield* SqliteTaskState.afterWrite(sql, plan.writes)
-        return plan.receipts
+        // Inside a transaction the caller opened, the write is committed only if the caller commits.
+        const outer = yield* Effect.serviceOption(SqlClient.TransactionConnection)
+        const { receipts, top } = yield* Effect.gen(function*() {
+          const now = yield* Clock.currentTimeMillis
+          const plan = yield* WriteCheck.check({ actor, facts, settings, now, lookup })
+          const top = yield* persist(actor, plan.writes, now)
+          // Task state: the households these writes touch are stale, in this same transaction.
+          yield* SqliteTaskState.afterWrite(sql, plan.writes)
+          return { receipts: plan.receipts, top }
+        }).pipe(inWriteGroup)
+        if (Option.isNone(outer)) committed(top)
+        return receipts
       }).pipe(
-        inWriteGroup,
         Effect.catchTag("SqlError", (e) => Effect.fail(internal.toStoreError("writing a batch")(e)))
       )
 

@@ -76,11 +76,18 @@ interface Stored {
 /** @internal */
 export interface WritePath {
   readonly lookup: WriteCheck.Lookup
+  /** Writes the plan; answers the highest `seq` written (0 when nothing was). */
   readonly persist: (
     actor: Access.Actor,
     writes: ReadonlyArray<WriteCheck.Item>,
     now: number
-  ) => Effect.Effect<void, SqlError>
+  ) => Effect.Effect<number, SqlError>
+  /**
+   * Tells the lookups that every `seq` up to `top` is committed: a committed version never
+   * changes, so one already decoded is not read again. The store calls it with the `seq` it
+   * read outside any transaction, and after each write it committed itself.
+   */
+  readonly committed: (top: number) => void
 }
 
 /** @internal */
@@ -88,9 +95,19 @@ export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePa
   // ---------------------------------------------------------------------------------------
   // Lookups
 
-  // Keyed by `seq` and checked against the stored text, so a `seq` that a rolled-back
-  // transaction used and a later write reused can never answer with the wrong fact.
-  const decoded = new Map<number, { readonly data: string; readonly fact: Fact.Fact }>()
+  // Keyed by `seq`. A version read while it was not yet known to be committed is checked
+  // against the stored text each time (a `seq` that a rolled-back transaction used and a later
+  // write reused can never answer with the wrong fact); one read once committed is trusted, so
+  // the lookups read its text no more.
+  const decoded = new Map<number, { readonly data: string; readonly fact: Fact.Fact; readonly trusted: boolean }>()
+  let committedTop = 0
+  const committed = (top: number) => {
+    if (top > committedTop) committedTop = top
+  }
+  const remember = (seq: number, data: string, fact: Fact.Fact, trusted: boolean) => {
+    if (decoded.size >= CACHE_SIZE) decoded.clear()
+    decoded.set(seq, { data, fact, trusted })
+  }
   const decodeStored = <T extends Fact.Tag>(
     tag: T,
     rows: ReadonlyArray<Stored>
@@ -105,20 +122,59 @@ export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePa
         }
         const fact = decodeData(tag, row.data)
         if (Either.isLeft(fact)) return Effect.fail(fact.left)
-        if (decoded.size >= CACHE_SIZE) decoded.clear()
-        decoded.set(row.seq, { data: row.data, fact: fact.right })
+        remember(row.seq, row.data, fact.right, false)
         out.push(fact.right)
       }
       return Effect.succeed(out)
     })
 
   const current = (tag: Fact.Tag) => (tag === "Visit" ? "" : " AND t.superseded_at IS NULL")
+  // The text only of versions not known to be committed (`seq` above the bound parameter).
   const byIdText = Object.fromEntries(
     Fact.tags.map((tag) => [
       tag,
-      `SELECT t.id, t.seq, t.data FROM ${tableOf[tag]} t WHERE t.id IN (SELECT value FROM json_each(?))${current(tag)}`
+      `SELECT t.id, t.seq, CASE WHEN t.seq > ? THEN t.data END AS data FROM ${tableOf[tag]} t
+       WHERE t.id IN (SELECT value FROM json_each(?))${current(tag)}`
     ])
   ) as Record<Fact.Tag, string>
+  const bySeqText = Object.fromEntries(
+    Fact.tags.map((tag) => [tag, `SELECT seq, data FROM ${tableOf[tag]} WHERE seq IN (SELECT value FROM json_each(?))`])
+  ) as Record<Fact.Tag, string>
+
+  /** The facts of rows read by `byIdText`: trusted ones from the cache, the others decoded from their text. */
+  const decodeById = <T extends Fact.Tag>(
+    tag: T,
+    rows: ReadonlyArray<{ readonly seq: number; readonly data: string | null }>,
+    top: number
+  ): Effect.Effect<Array<Fact.Of<T>>, Problem.StoreError | SqlError> =>
+    Effect.gen(function*() {
+      const out: Array<Fact.Of<T>> = []
+      const withText: Array<Stored> = []
+      const untold: Array<number> = []
+      for (const row of rows) {
+        if (row.data !== null) {
+          withText.push(row as Stored)
+          continue
+        }
+        const cached = decoded.get(row.seq)
+        if (cached !== undefined && cached.trusted && cached.fact._tag === tag) out.push(cached.fact as Fact.Of<T>)
+        else untold.push(row.seq)
+      }
+      if (withText.length > 0) out.push(...yield* decodeStored(tag, withText))
+      if (untold.length > 0) {
+        const texts = yield* sql.unsafe<{ readonly seq: number; readonly data: string }>(bySeqText[tag], [
+          JSON.stringify(untold)
+        ])
+        for (const row of texts) {
+          const fact = decodeData(tag, row.data)
+          if (Either.isLeft(fact)) return yield* fact.left
+          // Read at or below `top`, the bound the lookup ran with: committed, so it never changes.
+          remember(row.seq, row.data, fact.right, row.seq <= top)
+          out.push(fact.right)
+        }
+      }
+      return out
+    })
 
   const failed = (what: string) => (e: SqlError | Problem.StoreError): Problem.StoreError =>
     e._tag === "StoreError" ? e : new Problem.StoreError({ reason: `${what}: ${e.message}`, cause: e })
@@ -126,9 +182,13 @@ export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePa
   const lookup: WriteCheck.Lookup = {
     byId: <T extends Fact.Tag>(tag: T, ids: ReadonlyArray<string>) =>
       Effect.gen(function*() {
-        const rows = yield* sql.unsafe<Stored>(byIdText[tag], [JSON.stringify(ids)])
+        const top = committedTop
+        const rows = yield* sql.unsafe<{ readonly id: string; readonly seq: number; readonly data: string | null }>(
+          byIdText[tag],
+          [top, JSON.stringify(ids)]
+        )
         const out = new Map<string, Fact.Of<T>>()
-        for (const f of yield* decodeStored(tag, rows)) out.set(f.id, f)
+        for (const f of yield* decodeById(tag, rows, top)) out.set(f.id, f)
         return out as ReadonlyMap<string, Fact.Of<T>>
       }).pipe(Effect.mapError(failed(`reading ${tag}`))),
     residentsByNationalId: (nationalIds) =>
@@ -238,7 +298,7 @@ export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePa
 
   const persist = (actor: Access.Actor, writes: ReadonlyArray<WriteCheck.Item>, now: number) =>
     Effect.gen(function*() {
-      if (writes.length === 0) return
+      if (writes.length === 0) return 0
       const [{ top }] = yield* sql.unsafe<{ readonly top: number | null }>(`SELECT max(seq) AS top FROM audit`)
       const key = (w: WriteCheck.Item) => `${w.tag}\u0000${w.id}`
       // The stored versions the batch replaces (visits are never replaced).
@@ -373,7 +433,8 @@ export const make = (sql: SqlClient.SqlClient, zone: TimeZone.TimeZone): WritePa
           }
         }
       }
+      return base + writes.length
     })
 
-  return { lookup, persist }
+  return { lookup, persist, committed }
 }

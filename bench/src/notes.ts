@@ -115,19 +115,18 @@ export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix
       "households, so each batch rewrites most leaf pages of the household-ordered B-trees (observations, visits " +
       "by household, visits by id, the checks index), where the raw baseline, one transaction, writes each page " +
       "once; one commit in the run also checkpoints the log. Then the check (the fast encoder building each " +
-      "visit's encoded form and JSON), decoding what the lookups return, Effect and the collector. Interleaved " +
-      "runs of `pnpm bench --only storage` against the code before migration 10, three each, load 3-4.5: " +
-      "17,343, 19,066 and 18,582 rows/s against 18,175, 16,958 and 16,341 (medians 18,582 and 16,958, +10%); " +
-      "the raw baseline swung from 51k to 75k rows/s in the same minutes, so the ratio moved between 0.24 and " +
-      "0.32. The raw baseline writes two tables with three indexes and commits once.",
+      "visit's encoded form and JSON), the lookups (a stored version's JSON is read and decoded once, when first " +
+      "met after it was committed), Effect and the collector. Interleaved runs of `pnpm bench --only storage` " +
+      "against the code before migration 10, three each, load 2.1-2.4: 17,210, 19,765 and 20,762 rows/s (0.25, " +
+      "0.27 and 0.29×) against 16,000, 15,581 and 18,290 (0.23, 0.23 and 0.25×), medians +24%; the raw baseline " +
+      "gave 68k-74k rows/s on both sides. The raw baseline writes two tables with three indexes and commits once.",
     fix: "for a bulk import, batches larger than 1,000 (the commits are the largest part, and each rewrites the " +
       "pages the batch's households share); one audit row per run of visits, which `Store.audit` would expand " +
       "into its entries: the visits and placements tables must first be rebuilt without their foreign keys to " +
       "`audit` (better-sqlite3 runs SQLite in defensive mode, so the schema cannot be edited in place), a " +
-      "rewrite of the whole file at M, in which visits could also be keyed by seq (one index less); the lookups " +
-      "reading a stored record's JSON only when it is not decoded already (safe only for versions known to be " +
-      "committed); larger pages (fewer frames a commit, but every read changes: only with read measurements); a " +
-      "visit encoder of its own (the general walk checks each refinement)."
+      "rewrite of the whole file at M, in which visits could also be keyed by seq (one index less); larger pages " +
+      "(fewer frames a commit, but every read changes: only with read measurements); a visit encoder of its own " +
+      "(the general walk checks each refinement)."
   },
   "storage.worklist.p50": {
     why: "the adapter keeps tasks in the file (`SqliteTaskState`) and a read is one SQL statement on the " +
@@ -173,12 +172,14 @@ export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix
       "a batch it refuses) and the receipts are not validated again. Both servers wait for a sync of the log " +
       "before answering (synchronous FULL), but Minqing's concurrent POSTs share it (group commit) where the bare " +
       "server syncs once per request. On a shared machine both servers get a fraction of a core and the ratio " +
-      "swings: four runs of `pnpm bench --only http` alternating with the code before migration 10, load 2-3, " +
-      "gave 164 and 96 req/s (0.65 and 0.49×) against 103 and 102 (0.32 and 0.28×), the bare server between 194 " +
-      "and 364 req/s.",
-    fix: "the ingest row's remaining levers (one audit row per run of visits, the lookups' decoding, less " +
-      "allocation in the check); encoding the receipts without Effect's parser; fewer Effect steps in the " +
-      "authentication middleware."
+      "swings: ten runs of `pnpm bench --only http` alternating with the code before migration 10, load 1.6-2.1, " +
+      "gave 175, 128, 133, 155 and 163 req/s (median 155, 0.47×) against 165, 171, 145, 168 and 145 (median " +
+      "165, 0.53×), the bare server between 263 and 403 req/s; two earlier pairs at load 2-3 went the other way " +
+      "(164 and 96 against 103 and 102). Per-statement times of the same write path say each POST does less " +
+      "(one placement row instead of 50, cheaper audit rows, lookups without the stored text of decoded " +
+      "versions); a difference of this size needs an idle machine to be seen.",
+    fix: "the ingest row's remaining levers (one audit row per run of visits, less allocation in the check); " +
+      "encoding the receipts without Effect's parser; fewer Effect steps in the authentication middleware."
   },
   "http.visits.M": {
     why: "what the S row pays, on a file of 3M visits: the 50 visits of a POST land in 50 places of each " +

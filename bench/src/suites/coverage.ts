@@ -453,7 +453,8 @@ const runBig = async (size: Size, options: RunOptions): Promise<ReadonlyArray<Ro
   const peak = peakRssMiB()
   const sqlOnly: Measured = await measure(
     iterationsFor(quick, { warmup: 1, iterations: 5, budgetMs: 30_000, min: 1 }),
-    () => runtime.runPromise(pushdownReport(s, BuiltInMetrics.withoutTasks))
+    () => runtime.runPromise(pushdownReport(s, BuiltInMetrics.withoutTasks)),
+    collectGarbage
   )
   await runtime.dispose()
   const figure = timeFigure(

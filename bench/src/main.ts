@@ -26,6 +26,8 @@ const usage = `Usage: pnpm bench [options]
   --write              regenerate BENCHMARKS.md and bench/results/latest.json from this run
   --merge              with --write: keep the rows of bench/results/latest.json that this run's
                        groups did not measure (both commands are named in BENCHMARKS.md)
+  --render             measure nothing: rewrite BENCHMARKS.md from bench/results/latest.json
+                       (after editing the notes in src/notes.ts)
   --help               this text
 `
 
@@ -35,6 +37,7 @@ interface Args {
   readonly size: Size
   readonly write: boolean
   readonly merge: boolean
+  readonly render: boolean
   readonly exact: boolean
   readonly timeoutSeconds: number | undefined
 }
@@ -45,6 +48,7 @@ const parse = (argv: ReadonlyArray<string>): Args => {
   let size: Size = "S"
   let write = false
   let merge = false
+  let render = false
   let exact = false
   let timeoutSeconds: number | undefined
   for (let i = 0; i < argv.length; i++) {
@@ -78,6 +82,9 @@ const parse = (argv: ReadonlyArray<string>): Args => {
       case "--merge":
         merge = true
         break
+      case "--render":
+        render = true
+        break
       case "--exact":
         exact = true
         break
@@ -96,7 +103,7 @@ const parse = (argv: ReadonlyArray<string>): Args => {
         throw new Error(`unknown option ${JSON.stringify(argv[i])}\n\n${usage}`)
     }
   }
-  return { quick, only, size, write, merge, exact, timeoutSeconds }
+  return { quick, only, size, write, merge, render, exact, timeoutSeconds }
 }
 
 const require = createRequire(import.meta.url)
@@ -136,6 +143,18 @@ const main = async () => {
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`)
     process.exit(2)
+  }
+  const root = fileURLToPath(new URL("../../", import.meta.url))
+  const latest = path.join(root, "bench", "results", "latest.json")
+  if (args.render) {
+    const results = JSON.parse(fs.readFileSync(latest, "utf8")) as Results
+    fs.writeFileSync(path.join(root, "BENCHMARKS.md"), report(results))
+    log(
+      `rewrote BENCHMARKS.md from ${
+        path.relative(root, latest)
+      } (${results.rows.length} rows, measured ${results.date})`
+    )
+    return
   }
   const maxSize = SIZES.indexOf(args.size)
   const selected = groups.filter((g) =>
@@ -179,8 +198,6 @@ const main = async () => {
   )
   if (missed.length > 0) process.stdout.write(`Targets missed (${missed.length}): ${missed.join("; ")}\n`)
   if (args.write) {
-    const root = fileURLToPath(new URL("../../", import.meta.url))
-    const latest = path.join(root, "bench", "results", "latest.json")
     let all: ReadonlyArray<Row> = rows
     let commands = [command]
     let totalSeconds = seconds

@@ -55,16 +55,19 @@ export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix
       "reading all 160k)."
   },
   "coverage.S.sqlite": {
-    why: "since the task metrics read the kept task state (SQL over its tallies, no rules engine, no decoding; the " +
-      "state is brought current before the timing, as a running server keeps it: row coverage.sqlite.task-state), " +
-      "the report is its SQL part: the row without the task metrics is most of it. That part reads rows per " +
-      "household-day: the period's contacted visits for the screening masks, the period's visits again for visits " +
-      "per liaison, the decoction and vaccination-check observations, the vaccination population; plus decoding " +
-      "the scope's places and liaisons for the roll-up.",
-    fix: "one scan of the period's visits for screening and visits per liaison together; fewer rows per figure " +
-      "than one per household-day (tallies per grid and day, like the task tallies of migration 8, counted where " +
-      "the rows change rather than per visit written, so ingest does not pay). Screening and visits per liaison " +
-      "already share one pass over the period's visits."
+    why: "the task metrics read the kept task state (SQL over its tallies, no rules engine, no decoding; the state " +
+      "is brought current before the timing, as a running server keeps it: row coverage.sqlite.task-state), so the " +
+      "report is mostly the row without the task metrics: statements that read a row per household-day or per " +
+      "resident (each household's visits of the period in one pass for the screening masks and visits per liaison, " +
+      "each household's decoction observations into a mask of the days it was served, the vaccination population " +
+      "with one search of the checks' index per resident), then the task tallies, decoding the scope's places and " +
+      "liaisons, and the figures of 17 metrics x 67 places in JavaScript.",
+    fix: "summaries kept where the rows change instead of read per report: per household, masks of the days it " +
+      "was contacted and served decoction (screening counts distinct households over the period, so per-day " +
+      "counts cannot be summed); per grid and day, visits by liaison; per grid, the vaccination population by age " +
+      "band and dose count. Kept like the task tallies of migration 8 (recounted for the grids a write marks, so " +
+      "ingest does not pay per visit), exact for as-of dates after the last late upload, with the current " +
+      "statements for the others."
   },
   "coverage.M": {
     why: "the SQL of the 14 metrics that are not tasks: a CPU profile of the report (node --cpu-prof) has about " +
@@ -76,32 +79,25 @@ export const NOTES: Readonly<Record<string, { readonly why: string; readonly fix
       "(~157,000 tally rows grouped by grid and rule). The rest is JavaScript: the roll-up and the figures of 17 " +
       "metrics x 3,411 places, and decoding the scope's places and liaisons. Bringing the kept task state current " +
       "is not in the figure (row coverage.sqlite.M.task-state).",
-    fix: "(done since: screening and visits per liaison summed in SQL, so a few thousand group rows reach " +
-      "JavaScript instead of a row per household; decoction from each household's days served, read in index " +
-      "order, instead of sorting the period's observations by place and day for a distinct count.) What is left " +
-      "is reading those rows at all: per-grid daily tallies of contacted households, visits per liaison and " +
-      "decoction served, kept like the task tallies (counted for grids whose visits changed, from a mark the " +
-      "write already makes), so a figure reads a row per grid and day rather than per household-day; exact only " +
-      "for as-of dates after the last late upload, with the current path for the others. The < 1 s target needs " +
-      "that, and the vaccination population as per-grid tallies by age band and dose count."
+    fix: "not reading those rows per report at all: the summaries of the S row's note (per-household masks of " +
+      "the days contacted and served decoction, per-grid daily visits by liaison, per-grid vaccination tallies by " +
+      "age band and dose count), so a report reads a row per household or grid rather than per household-day and " +
+      "resident. The < 1 s target needs them."
   },
   "coverage.M.ratio": {
     why: "the baseline computes two figures (screening and vaccination); the pushdown computes seventeen, and its " +
       "visits per liaison, decoction and task metrics are work the baseline does not do. The screening and " +
       "vaccination statements alone are within the 2× (see the M note for each statement's share).",
-    fix: "the same as for the M time: per-grid daily tallies."
+    fix: "the same as for the M time: the summaries of the S row's note."
   },
   "coverage.M.rss": {
-    why: "mostly garbage the collector has not collected yet. A report at M builds ~58,000 figures (17 metrics x " +
-      "3,411 places, with strata and daily series) that live until it returns, so they and the rows read meanwhile " +
-      "are promoted to V8's old generation, which V8 lets grow by roughly a report's worth each time, to several " +
-      "hundred MB, before a full collection. The live set after a report is small (the store's runtime and the " +
-      "last report); SQLite's temporary B-trees (temp_store is MEMORY) hold at most the 99,000 per-household rows " +
-      "the grouped statements sum. The counts of the figures are now kept as small integers rather than boxed " +
-      "doubles, which roughly halves the heap numbers a report holds.",
-    fix: "bound the old generation of the process that serves reports (node --max-old-space-size=256 or so: " +
-      "V8 then collects between reports, at no visible cost in time), or collect between iterations in the " +
-      "benchmark; per-grid daily tallies (see the M note) would also read far fewer rows per report."
+    why: "each timed report starts from a collected heap, so the peak is the process before the report (runtime, " +
+      "modules, the kept task state checked) plus one report: the ~58,000 figures it builds (17 metrics x 3,411 " +
+      "places, with strata and daily series) and the rows it reads meanwhile. Without collecting between reports, " +
+      "V8 lets its old generation grow by about a report's worth each time before a full collection, so a process " +
+      "serving reports back to back shows a higher peak than one report needs.",
+    fix: "bound the old generation of a process that serves reports (node --max-old-space-size), or read fewer " +
+      "rows per report (the summaries of the coverage S row's note)."
   },
   "storage.ingest": {
     why: "SQLite's own work and the commits, then the JavaScript of the check. A visit costs a visit row (the " +

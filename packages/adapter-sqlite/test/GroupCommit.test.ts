@@ -1,18 +1,8 @@
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
-import { SqliteStore } from "@minqing/adapter-sqlite"
 import { Store } from "@minqing/core"
-import { Effect, Either, Fiber, Layer, TestClock } from "effect"
-import { admin, DeploymentLive, NOW, roster, tempFile, visit } from "./fixtures.js"
-
-/** The store and the SQL client of its connection, on a fresh temporary file. */
-const layer = Layer.unwrapScoped(
-  Effect.map(tempFile, (filename) =>
-    Layer.scopedContext(SqliteStore.make()).pipe(
-      Layer.provideMerge(SqliteStore.layerClient({ filename })),
-      Layer.provide(DeploymentLive)
-    ))
-)
+import { Effect, Either, Fiber, TestClock } from "effect"
+import { admin, layerTempWithClient, NOW, roster, visit } from "./fixtures.js"
 
 const at = "2021-05-10T01:00:00Z"
 const batch = (prefix: string, n: number) =>
@@ -65,7 +55,7 @@ describe("concurrent writes (group commit)", () => {
       // One audit entry per visit written, none for the refused batches.
       const audit = yield* store.audit(admin, { limit: 1000 })
       assert.strictEqual(audit.filter((e) => e.tag === "Visit").length, 10)
-    }).pipe(Effect.provide(layer)))
+    }).pipe(Effect.provide(layerTempWithClient)))
 
   it.scoped("a writer that gives up waiting does not hold back or undo the others", () =>
     Effect.gen(function*() {
@@ -84,7 +74,7 @@ describe("concurrent writes (group commit)", () => {
       for (const id of ["p-0", "p-1", "r-0", "r-1", "s-0", "s-1"]) assert.include(ids, id)
       // The interrupted batch is whole or absent, never half written.
       assert.include([0, 2], ids.filter((id) => id.startsWith("q-")).length)
-    }).pipe(Effect.provide(layer)))
+    }).pipe(Effect.provide(layerTempWithClient)))
 
   it.scoped("a write inside the caller's own transaction joins it and is undone with it", () =>
     Effect.gen(function*() {
@@ -100,5 +90,5 @@ describe("concurrent writes (group commit)", () => {
       assert.deepStrictEqual(yield* visitIds, [])
       yield* sql.withTransaction(store.write(admin, batch("kept", 1)))
       assert.deepStrictEqual(yield* visitIds, ["kept-0"])
-    }).pipe(Effect.provide(layer)))
+    }).pipe(Effect.provide(layerTempWithClient)))
 })

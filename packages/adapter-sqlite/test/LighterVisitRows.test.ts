@@ -1,18 +1,9 @@
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
-import { SqliteStore } from "@minqing/adapter-sqlite"
 import { Access, Deployment, Fact, Store } from "@minqing/core"
 import { Scenario } from "@minqing/core/testing"
-import { Effect, Layer, TestClock } from "effect"
-import { DeploymentLive, tempFile } from "./fixtures.js"
-
-const layer = Layer.unwrapScoped(
-  Effect.map(tempFile, (filename) =>
-    Layer.scopedContext(SqliteStore.make()).pipe(
-      Layer.provideMerge(SqliteStore.layerClient({ filename })),
-      Layer.provideMerge(DeploymentLive)
-    ))
-)
+import { Effect, TestClock } from "effect"
+import { layerTempWithClient } from "./fixtures.js"
 
 const scenario = Scenario.make({ seed: 5, villagesPerSubdistrict: 1, gridsPerVillage: 2, householdsPerGrid: 8 })
 
@@ -73,7 +64,7 @@ describe("lighter visit rows (migration 7)", () => {
         const household = scenario.facts.households[0]
         const own = yield* store.audit(admin, { id: household.id })
         assert.deepStrictEqual(own.map((e) => [e.tag, e.id]), [["Household", household.id]])
-      }).pipe(Effect.provide(layer)),
+      }).pipe(Effect.provide(layerTempWithClient)),
     60_000
   )
 })

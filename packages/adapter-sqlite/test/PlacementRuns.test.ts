@@ -1,18 +1,9 @@
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
-import { SqliteStore } from "@minqing/adapter-sqlite"
 import { Access, Deployment, Fact, MemoryStore, Store } from "@minqing/core"
 import { Scenario } from "@minqing/core/testing"
 import { Effect, Layer, TestClock } from "effect"
-import { DeploymentLive, tempFile } from "./fixtures.js"
-
-const layer = Layer.unwrapScoped(
-  Effect.map(tempFile, (filename) =>
-    Layer.scopedContext(SqliteStore.make()).pipe(
-      Layer.provideMerge(SqliteStore.layerClient({ filename })),
-      Layer.provideMerge(DeploymentLive)
-    ))
-)
+import { DeploymentLive, layerTempWithClient } from "./fixtures.js"
 
 const scenario = Scenario.make({ seed: 11, villagesPerSubdistrict: 1, gridsPerVillage: 3, householdsPerGrid: 6 })
 
@@ -77,7 +68,7 @@ describe("placement runs (migration 10)", () => {
       const expected = yield* run.pipe(
         Effect.provide(MemoryStore.layerMemory.pipe(Layer.provideMerge(DeploymentLive)))
       )
-      const seen = yield* run.pipe(Effect.provide(layer))
+      const seen = yield* run.pipe(Effect.provide(layerTempWithClient))
       assert.deepStrictEqual(seen, expected)
       // Every grid's liaison sees exactly its grid's visits.
       const visitsOf = (g: string) =>
@@ -104,5 +95,5 @@ describe("placement runs (migration 10)", () => {
         WHERE p.first_seq IS NOT NULL AND (a.tag <> 'Visit'
           OR EXISTS (SELECT 1 FROM placements q WHERE q.seq = a.seq AND q.place_id <> p.place_id))`
       assert.strictEqual(strays, 0)
-    }).pipe(Effect.provide(layer)))
+    }).pipe(Effect.provide(layerTempWithClient)))
 })

@@ -1,13 +1,12 @@
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
-import { SqliteStore } from "@minqing/adapter-sqlite"
 import { Store } from "@minqing/core"
-import { Effect, Layer } from "effect"
+import { Effect } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import * as path from "node:path"
 import * as readline from "node:readline"
 import { fileURLToPath } from "node:url"
-import { admin, DeploymentLive, tempFile } from "./fixtures.js"
+import { admin, onFile, tempFile } from "./fixtures.js"
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.resolve(here, "../../..")
@@ -71,10 +70,7 @@ const inspect = <A, E>(
     return yield* f(sql, store)
   }).pipe(
     Effect.provide(
-      Layer.scopedContext(SqliteStore.make()).pipe(
-        Layer.provideMerge(SqliteStore.layerClient({ filename })),
-        Layer.provide(DeploymentLive)
-      )
+      onFile(filename)
     )
   )
 

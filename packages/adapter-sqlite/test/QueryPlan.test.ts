@@ -1,17 +1,9 @@
 import { SqlClient, Statement } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
-import { SqliteCoverage, SqliteStore } from "@minqing/adapter-sqlite"
+import { SqliteCoverage } from "@minqing/adapter-sqlite"
 import { LocalDate, Store } from "@minqing/core"
-import { Effect, Layer, TestClock } from "effect"
-import { actor, admin, DeploymentLive, fact, household, NOW, resident, roster, tempFile, visit } from "./fixtures.js"
-
-const layer = Layer.unwrapScoped(
-  Effect.map(tempFile, (filename) =>
-    Layer.scopedContext(SqliteStore.make()).pipe(
-      Layer.provideMerge(SqliteStore.layerClient({ filename })),
-      Layer.provide(DeploymentLive)
-    ))
-)
+import { Effect, TestClock } from "effect"
+import { actor, admin, fact, household, layerTempWithClient, NOW, resident, roster, visit } from "./fixtures.js"
 
 interface Captured {
   readonly operation: string
@@ -174,5 +166,5 @@ describe("query plans", () => {
       assert.isAbove(checked, 40)
       assert.isAbove(checksIndexed, 0)
       assert.deepStrictEqual(problems, [])
-    }).pipe(Effect.provide(layer)))
+    }).pipe(Effect.provide(layerTempWithClient)))
 })

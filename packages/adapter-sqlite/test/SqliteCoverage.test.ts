@@ -25,7 +25,7 @@ import {
 } from "@minqing/core"
 import { Scenario } from "@minqing/core/testing"
 import { DateTime, Effect, Either, Layer, TestClock } from "effect"
-import { tempFile } from "./fixtures.js"
+import { layerTempWithClient, onFile, tempFile } from "./fixtures.js"
 
 /** The store on a fresh file, with the deployment (its zone decides every local date). */
 const layerFor = (zone: string) => {
@@ -392,13 +392,7 @@ describe("SqliteCoverage.report", () => {
           })
         }
       }).pipe(
-        Effect.provide(Layer.provideMerge(
-          Layer.unwrapScoped(Effect.map(tempFile, (filename) =>
-            Layer.scopedContext(SqliteStore.make()).pipe(
-              Layer.provideMerge(SqliteStore.layerClient({ filename }))
-            ))),
-          Deployment.layer({ zone: "Asia/Shanghai" })
-        ))
+        Effect.provide(layerTempWithClient)
       ),
     300_000
   )
@@ -518,11 +512,7 @@ describe("SqliteCoverage.report", () => {
           historyDays: 10
         })
         const filename = yield* tempFile
-        const deployment = Deployment.layer({ zone: "Asia/Shanghai" })
-        const open = Layer.provideMerge(
-          Layer.scopedContext(SqliteStore.make()).pipe(Layer.provideMerge(SqliteStore.layerClient({ filename }))),
-          deployment
-        )
+        const open = onFile(filename)
         const period = { from: LocalDate.addDays(scenario.today, -6), to: scenario.today }
         const before = yield* Effect.gen(function*() {
           const admin = yield* seed(scenario)

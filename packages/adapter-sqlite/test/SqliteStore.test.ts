@@ -3,16 +3,18 @@ import { assert, describe, it } from "@effect/vitest"
 import { Migrations, SqliteStore } from "@minqing/adapter-sqlite"
 import { Deployment, Fact, LocalDate, Store, WriteCheck } from "@minqing/core"
 import { Effect, Either, Layer, Option, TestClock } from "effect"
-import { actor, admin, DeploymentLive, household, NOW, resident, roster, tempFile, visit } from "./fixtures.js"
-
-/** The store and the SQL client of its connection, on a fresh temporary file. */
-const layerWithClient = Layer.unwrapScoped(
-  Effect.map(tempFile, (filename) =>
-    Layer.scopedContext(SqliteStore.make()).pipe(
-      Layer.provideMerge(SqliteStore.layerClient({ filename })),
-      Layer.provide(DeploymentLive)
-    ))
-)
+import {
+  actor,
+  admin,
+  household,
+  layerTempWithClient,
+  NOW,
+  onFile,
+  resident,
+  roster,
+  tempFile,
+  visit
+} from "./fixtures.js"
 
 const setup = Effect.gen(function*() {
   yield* TestClock.setTime(NOW)
@@ -45,7 +47,7 @@ describe("SqliteStore", () => {
         Object.keys(Migrations.migrations).sort().map((key) => [Number(key.slice(0, 4)), key.slice(5)])
       )
       assert.strictEqual(migrations[migrations.length - 1].migration_id, Migrations.latest)
-    }).pipe(Effect.provide(layerWithClient)))
+    }).pipe(Effect.provide(layerTempWithClient)))
 
   it.scoped("upgrades a file written by an earlier schema, filling the new columns", () =>
     Effect.gen(function*() {
@@ -100,10 +102,7 @@ describe("SqliteStore", () => {
         assert.strictEqual(read.items.length, 0, "the visit's household is in no place of the admin's tree")
       }).pipe(
         Effect.provide(
-          Layer.scopedContext(SqliteStore.make()).pipe(
-            Layer.provideMerge(SqliteStore.layerClient({ filename })),
-            Layer.provide(DeploymentLive)
-          )
+          onFile(filename)
         )
       )
     }))
@@ -111,10 +110,7 @@ describe("SqliteStore", () => {
   it.scoped("refuses a file written by a newer version of the package", () =>
     Effect.gen(function*() {
       const filename = yield* tempFile
-      const open = Layer.scopedContext(SqliteStore.make()).pipe(
-        Layer.provideMerge(SqliteStore.layerClient({ filename })),
-        Layer.provide(DeploymentLive)
-      )
+      const open = onFile(filename)
       yield* Effect.flatMap(SqlClient.SqlClient, (sql) =>
         sql`INSERT INTO effect_sql_migrations (migration_id, name) VALUES (${Migrations.latest + 1}, 'future')`).pipe(
           Effect.provide(open)
@@ -170,7 +166,7 @@ describe("SqliteStore", () => {
       const rest = yield* store.list(admin, "Household", { limit: 2, after: page.next! })
       assert.deepStrictEqual(rest.items.map((h) => h.id), ["h3"])
       assert.isUndefined(rest.next)
-    }).pipe(Effect.provide(layerWithClient)))
+    }).pipe(Effect.provide(layerTempWithClient)))
 
   it.scoped("replays a visit uploaded twice and refuses a different visit under the same id", () =>
     Effect.gen(function*() {
@@ -190,7 +186,7 @@ describe("SqliteStore", () => {
       assert.strictEqual(yield* count("visits"), 1)
       const audit = yield* store.audit(admin, { id: "v-1" })
       assert.strictEqual(audit.length, 1)
-    }).pipe(Effect.provide(layerWithClient)))
+    }).pipe(Effect.provide(layerTempWithClient)))
 
   it.scoped("writes a batch all or nothing", () =>
     Effect.gen(function*() {
@@ -204,7 +200,7 @@ describe("SqliteStore", () => {
       assert.isTrue(Either.isLeft(result))
       assert.strictEqual(yield* count("audit"), before)
       assert.isTrue(Option.isNone(yield* store.get(admin, "Household", "h4")))
-    }).pipe(Effect.provide(layerWithClient)))
+    }).pipe(Effect.provide(layerTempWithClient)))
 
   it.scoped("keeps every version, so a read as of a past date reproduces it", () =>
     Effect.gen(function*() {
@@ -225,7 +221,7 @@ describe("SqliteStore", () => {
       assert.deepStrictEqual((audit[1].after as any).address, "新地址 1 号")
       const unchanged = yield* store.write(admin, [moved])
       assert.strictEqual(unchanged[0].status, "unchanged")
-    }).pipe(Effect.provide(layerWithClient)))
+    }).pipe(Effect.provide(layerTempWithClient)))
 
   it.scoped("loads visits by local date in the deployment's zone", () =>
     Effect.gen(function*() {
@@ -242,7 +238,7 @@ describe("SqliteStore", () => {
       assert.deepStrictEqual(facts.visits.map((v) => v.id), ["b", "c"])
       const grid = yield* store.load(admin, { scope: "g1" as any, window: { from: day, to: day } })
       assert.deepStrictEqual(grid.visits.map((v) => v.id), ["b"])
-    }).pipe(Effect.provide(layerWithClient)))
+    }).pipe(Effect.provide(layerTempWithClient)))
 
   it.scoped("follows changes with a cursor", () =>
     Effect.gen(function*() {
@@ -259,5 +255,5 @@ describe("SqliteStore", () => {
       assert.deepStrictEqual(none.facts, [])
       assert.strictEqual(none.cursor, next.cursor)
       assert.isTrue(Fact.tags.length > 0)
-    }).pipe(Effect.provide(layerWithClient)))
+    }).pipe(Effect.provide(layerTempWithClient)))
 })

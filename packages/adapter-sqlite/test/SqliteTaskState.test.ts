@@ -8,16 +8,7 @@ import { spawn } from "node:child_process"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as WorklistQuery from "../src/internal/worklistQuery.js"
-import { actor, admin, DeploymentLive, NOW, roster, tempFile, visit } from "./fixtures.js"
-
-/** A new database file in a fresh temporary directory, with the SQL client exposed. */
-const onFile = (filename: string) =>
-  Layer.scopedContext(SqliteStore.make()).pipe(
-    Layer.provideMerge(SqliteStore.layerClient({ filename })),
-    Layer.provideMerge(DeploymentLive)
-  )
-
-const fresh = Layer.unwrapScoped(Effect.map(tempFile, onFile))
+import { actor, admin, layerTempWithClient, NOW, onFile, roster, tempFile, visit } from "./fixtures.js"
 
 describe("TaskStateSuite on SQLite (tasks kept in a file in a temporary directory)", () => {
   const suiteLayer = () =>
@@ -110,7 +101,7 @@ describe("SqliteTaskState", () => {
         ),
         ["done by v2"]
       )
-    }).pipe(Effect.provide(fresh)))
+    }).pipe(Effect.provide(layerTempWithClient)))
 
   it.scoped("once writes pause, the households they marked are re-evaluated in the background: the next read only reads", () =>
     Effect.gen(function*() {
@@ -141,7 +132,7 @@ describe("SqliteTaskState", () => {
       assert.deepStrictEqual(list, yield* expected.worklist(liaison1, BuiltInRules.pack, { date: d10, liaisonId: l1 }))
       assert.deepStrictEqual(sweeps(list), ["h1"], "h2 was visited: its sweep is done")
       assert.deepStrictEqual(captured.filter((text) => /^\s*(INSERT|DELETE|UPDATE|BEGIN)/i.test(text)), [], "no write")
-    }).pipe(Effect.provide(fresh)))
+    }).pipe(Effect.provide(layerTempWithClient)))
 
   it.scoped("a task state's background refresh stops when its scope closes, even one already waiting for writes to pause", () =>
     Effect.gen(function*() {
@@ -167,7 +158,7 @@ describe("SqliteTaskState", () => {
       yield* TestClock.adjust("10 seconds")
       yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 300)))
       assert.strictEqual(yield* stale, 1)
-    }).pipe(Effect.provide(fresh)))
+    }).pipe(Effect.provide(layerTempWithClient)))
 
   it.scoped("a date outside a grid's horizon and an overridden pack get rows of their own", () =>
     Effect.gen(function*() {
@@ -204,7 +195,7 @@ describe("SqliteTaskState", () => {
         yield* state.tasks(admin, BuiltInRules.pack, options),
         yield* expected.tasks(admin, BuiltInRules.pack, options)
       )
-    }).pipe(Effect.provide(fresh)))
+    }).pipe(Effect.provide(layerTempWithClient)))
 
   it.scoped("the worklist's reads search indexes", () =>
     Effect.gen(function*() {
@@ -243,7 +234,7 @@ describe("SqliteTaskState", () => {
           )
         }
       }
-    }).pipe(Effect.provide(fresh)))
+    }).pipe(Effect.provide(layerTempWithClient)))
 })
 
 const here = path.dirname(fileURLToPath(import.meta.url))

@@ -1,17 +1,8 @@
 import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
-import { SqliteStore } from "@minqing/adapter-sqlite"
 import { Store } from "@minqing/core"
-import { Effect, Either, Layer, TestClock } from "effect"
-import { admin, DeploymentLive, household, NOW, roster, tempFile } from "./fixtures.js"
-
-const layer = Layer.unwrapScoped(
-  Effect.map(tempFile, (filename) =>
-    Layer.scopedContext(SqliteStore.make()).pipe(
-      Layer.provideMerge(SqliteStore.layerClient({ filename })),
-      Layer.provide(DeploymentLive)
-    ))
-)
+import { Effect, Either, TestClock } from "effect"
+import { admin, household, layerTempWithClient, NOW, roster } from "./fixtures.js"
 
 const statuses = (receipts: ReadonlyArray<Store.Receipt>) => receipts.map((r) => `${r.id} ${r.status}`)
 
@@ -37,5 +28,5 @@ describe("the write path's decoded versions", () => {
       assert.deepStrictEqual(statuses(yield* store.write(admin, [undone])), ["h1 updated"])
       assert.deepStrictEqual(statuses(yield* store.write(admin, [undone])), ["h1 unchanged"])
       assert.deepStrictEqual(statuses(yield* store.write(admin, [kept])), ["h1 updated"])
-    }).pipe(Effect.provide(layer)))
+    }).pipe(Effect.provide(layerTempWithClient)))
 })

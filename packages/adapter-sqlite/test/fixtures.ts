@@ -17,6 +17,16 @@ export const tempFile = Effect.map(tempDir, (dir) => path.join(dir, "minqing.db"
 
 export const DeploymentLive = Deployment.layer({ zone: "Asia/Shanghai" })
 
+/** The store's services and the SQL client of its connection, on `filename`. */
+export const onFile = (filename: string) =>
+  Layer.scopedContext(SqliteStore.make()).pipe(
+    Layer.provideMerge(SqliteStore.layerClient({ filename })),
+    Layer.provideMerge(DeploymentLive)
+  )
+
+/** The same on a file in a fresh temporary directory. */
+export const layerTempWithClient = Layer.unwrapScoped(Effect.map(tempFile, onFile))
+
 /** The store on a file in a fresh temporary directory. */
 export const layerTemp = (options: Omit<SqliteStore.Options, "filename"> = {}) =>
   Layer.unwrapScoped(

@@ -110,8 +110,8 @@ const EVERYTHING = WorklistQuery.EVERYTHING
 
 const touchesEverything: ReadonlySet<Fact.Tag> = new Set(["Place", "Liaison", "Campaign"])
 
-/** The task states made on each client, told when a write marks households stale. */
-const afterWriteListeners = new WeakMap<SqlClient.SqlClient, (now: number) => void>()
+/** The open task states of each client, each told when a write marks households stale. */
+const afterWriteListeners = new WeakMap<SqlClient.SqlClient, Set<(now: number) => void>>()
 
 /**
  * Keeps the task state's bookkeeping after a write: marks the households it touches stale,
@@ -136,9 +136,9 @@ export const afterWrite = (
     }
     const kept = yield* sql<{ readonly one: number }>`SELECT 1 AS one FROM task_grids LIMIT 1`
     if (kept.length === 0) return
-    // The task state on this client refreshes the marked grids once writes pause (after this commit).
+    // The task states on this client refresh the marked grids once writes pause (after this commit).
     const now = yield* Clock.currentTimeMillis
-    yield* Effect.sync(() => afterWriteListeners.get(sql)?.(now))
+    yield* Effect.sync(() => afterWriteListeners.get(sql)?.forEach((listener) => listener(now)))
     const seq = sql`(SELECT coalesce(max(seq), 0) FROM audit)`
     if (writes.some((w) => touchesEverything.has(w.tag))) {
       yield* sql`INSERT INTO task_dirty (place_id, household_id, seq) VALUES (${EVERYTHING}, ${EVERYTHING}, ${seq})
@@ -1014,11 +1014,13 @@ export const make = (
         pending = true
         if (!running) start()
       }
-      afterWriteListeners.set(sql, listener)
+      let listeners = afterWriteListeners.get(sql)
+      if (listeners === undefined) afterWriteListeners.set(sql, listeners = new Set())
+      listeners.add(listener)
       yield* Effect.addFinalizer(() =>
         Effect.sync(() => {
           closed = true
-          if (afterWriteListeners.get(sql) === listener) afterWriteListeners.delete(sql)
+          listeners.delete(listener)
         })
       )
     }

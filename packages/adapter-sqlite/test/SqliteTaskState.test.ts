@@ -38,6 +38,9 @@ const sweeps = (list: { readonly stops: ReadonlyArray<Worklist.Stop> }) =>
 const count = (sql: SqlClient.SqlClient, table: string) =>
   Effect.map(sql<{ readonly n: number }>`SELECT count(*) AS n FROM ${sql(table)}`, ([r]) => r.n)
 
+/** Waits in real time (`Effect.sleep` follows the test clock), so background fibers get to run. */
+const pause = (millis: number) => Effect.promise(() => new Promise((resolve) => setTimeout(resolve, millis)))
+
 /** How many kept grids writes have marked stale since they were last computed. */
 const staleGrids = (sql: SqlClient.SqlClient) =>
   Effect.map(
@@ -116,11 +119,11 @@ describe("SqliteTaskState", () => {
       yield* store.write(admin, [visit("v2", "h2", "l1", "2021-05-10T02:00:00Z")])
       assert.isFalse(yield* current, "the write marked h2 stale")
       // Writes keep coming (the clock has not moved): nothing is refreshed yet.
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 50)))
+      yield* pause(50)
       assert.isFalse(yield* current, "no refresh while writes may still come")
       yield* TestClock.adjust("2 seconds")
       for (let i = 0; i < 100 && !(yield* current); i++) {
-        yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 20)))
+        yield* pause(20)
       }
       assert.isTrue(yield* current, "refreshed in the background")
 
@@ -134,7 +137,7 @@ describe("SqliteTaskState", () => {
       assert.deepStrictEqual(captured.filter((text) => /^\s*(INSERT|DELETE|UPDATE|BEGIN)/i.test(text)), [], "no write")
     }).pipe(Effect.provide(layerTempWithClient)))
 
-  it.scoped("a task state's background refresh stops when its scope closes, even one already waiting for writes to pause", () =>
+  it.scoped("a task state's background refresh stops when its scope closes, even one already waiting for writes to pause; the others on the connection keep theirs", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(NOW)
       const sql = yield* SqlClient.SqlClient
@@ -151,13 +154,21 @@ describe("SqliteTaskState", () => {
       assert.strictEqual(yield* stale, 1, "the write marked g1 stale")
       // The writes paused long ago; a refresh still running would have brought g1 current.
       yield* TestClock.adjust("10 seconds")
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 300)))
+      yield* pause(300)
       assert.strictEqual(yield* stale, 1, "nothing refreshed g1 after its task state was closed")
       // A write now reaches no closed task state either.
       yield* store.write(admin, [visit("v3", "h1", "l1", "2021-05-10T02:00:05Z")])
       yield* TestClock.adjust("10 seconds")
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 300)))
+      yield* pause(300)
       assert.strictEqual(yield* stale, 1)
+      // The store's own task state still hears writes: once it has read with the pack, it refreshes.
+      const state = yield* TaskState.TaskState
+      yield* state.worklist(liaison1, BuiltInRules.pack, { date: d10, liaisonId: l1 })
+      yield* store.write(admin, [visit("v4", "h2", "l1", "2021-05-10T02:00:30Z")])
+      assert.strictEqual(yield* stale, 1, "v4 marked g1 stale")
+      yield* TestClock.adjust("10 seconds")
+      for (let i = 0; i < 100 && (yield* stale) > 0; i++) yield* pause(20)
+      assert.strictEqual(yield* stale, 0, "refreshed by the store's own task state")
     }).pipe(Effect.provide(layerTempWithClient)))
 
   it.scoped("a date outside a grid's horizon and an overridden pack get rows of their own", () =>
